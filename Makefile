@@ -1,0 +1,71 @@
+# ticketflow: Freshdesk activity exports -> DuckDB -> dbt marts -> report.
+# `make help` lists the targets. Variables: TICKETS, SEED, ACTIVITIES, TICKETFLOW_DB.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TICKETS ?= 10000
+SEED ?= 42
+ACTIVITIES ?= 1000000
+export TICKETFLOW_DB ?= data/warehouse.duckdb
+
+ACTIVITY_FILE := data/activities.jsonl.gz
+REPORT := data/report.txt
+
+.PHONY: help setup all generate load build report publish docs bench lint format test clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
+
+setup: $(STAMP) ## Create .venv and install the project with its dev extras (once)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+all: setup ## Whole pipeline: generate, load, build + test marts, reports, publish
+	$(BIN)/ticketflow run -n $(TICKETS) --seed $(SEED) -o $(ACTIVITY_FILE) -r $(REPORT)
+
+generate: setup ## Generate TICKETS tickets of activity (SEED) into data/
+	$(BIN)/ticketflow generate -n $(TICKETS) --seed $(SEED) -o $(ACTIVITY_FILE)
+
+load: setup ## Load data/activities.jsonl.gz into the working database
+	$(BIN)/ticketflow load $(ACTIVITY_FILE)
+
+build: setup ## dbt build: models, seeds and tests
+	$(BIN)/dbt build
+
+report: setup ## Write the reports (txt, html, csv) into data/
+	$(BIN)/ticketflow report -o $(REPORT)
+	$(BIN)/ticketflow report -o data/report.html
+	$(BIN)/ticketflow report -o data/ticket_metrics.csv
+
+publish: setup ## Publish the marts to data/serve.duckdb and data/parquet/
+	$(BIN)/ticketflow publish
+
+docs: setup ## dbt docs as one static page: target/static_index.html
+	$(BIN)/dbt docs generate --static
+
+bench: setup ## Benchmark every stage at ACTIVITIES activities -> bench/RESULTS.md
+	$(BIN)/python -m bench.run --activities $(ACTIVITIES)
+
+lint: setup ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup ## ruff fix and format
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: setup ## The whole test suite (pytest, dbt build on test data)
+	$(BIN)/pytest -q
+
+clean: ## Remove generated data and dbt artifacts (keeps .venv)
+	rm -rf data target logs

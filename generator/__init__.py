@@ -1,0 +1,1 @@
+"""Synthetic Freshdesk ticket-activity exports."""

@@ -1,0 +1,1 @@
+"""Landing of Freshdesk activity exports into the `raw` schema of a DuckDB file."""

@@ -1,0 +1,1 @@
+"""The ticketflow CLI and what composes the stages: pipeline, dbt invocation, report, publishing."""
