@@ -39,13 +39,13 @@ generate: setup ## Generate TICKETS tickets of activity (SEED) into data/
 load: setup ## Load data/activities.jsonl.gz into the working database
 	$(BIN)/ticketflow load $(ACTIVITY_FILE)
 
-build: setup ## dbt build: models, seeds and tests
-	$(BIN)/dbt build
+build: setup ## dbt build (seeds, models, tests), then publish the marts
+	$(BIN)/ticketflow build
 
 report: setup ## Write the reports (txt, html, csv) into data/
 	$(BIN)/ticketflow report -o $(REPORT)
 	$(BIN)/ticketflow report -o data/report.html
-	$(BIN)/ticketflow report -o data/ticket_metrics.csv
+	$(BIN)/ticketflow report -o data/report.csv
 
 publish: setup ## Publish the marts to data/serve.duckdb and data/parquet/
 	$(BIN)/ticketflow publish

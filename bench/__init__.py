@@ -1,0 +1,1 @@
+"""The ticketflow benchmark: every stage measured on the same data, in one run."""

@@ -1,0 +1,273 @@
+"""Measure every stage of ticketflow on the same data, in one run, and write bench/RESULTS.md.
+
+Each stage runs as its own process, timed on the wall clock, with its peak memory taken as the
+largest resident set of its whole process tree (sampled from /proc, and the kernel's own
+maximum from wait4). Stages, per size:
+
+  generate        `ticketflow generate` (both cores) of the JSON-lines file
+  read_json       DuckDB's own `read_json` (auto-detect) of that file into a table: the limit
+  load            `ticketflow load` of the same file into a fresh working database
+  dbt build       `dbt build` (seeds, models and tests) on that database
+  report          `ticketflow report` (text)
+  baseline        plain Python: json per line, sqlite3 inserts, the report query in SQLite
+
+Usage: python -m bench.run --activities 100000,1000000 [--output bench/RESULTS.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SEED = 7
+READ_JSON = (
+    "import duckdb, sys; con = duckdb.connect(sys.argv[1]);"
+    " con.execute('create table activities as select * from read_json($1)', [sys.argv[2]])"
+)
+
+
+@dataclass
+class Stage:
+    name: str
+    seconds: float
+    peak_mb: float
+
+
+@dataclass
+class Run:
+    activities: int
+    tickets: int
+    stages: dict[str, Stage] = field(default_factory=dict)
+
+    def rate(self, name: str) -> float:
+        return self.activities / self.stages[name].seconds
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident set of `root` and all its descendants, in KiB (0 once it is gone)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            with open(f"/proc/{entry}/statm", "rb") as statm:
+                pages = int(statm.read().split()[1])
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def measure(name: str, command: list[str], env: dict[str, str] | None = None) -> Stage:
+    """Run `command` to completion; its wall time and peak memory, or SystemExit on failure."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    peak_kb = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_kb
+        while not done.is_set():
+            peak_kb = max(peak_kb, _tree_rss_kb(process.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stderr = process.stderr.read() if process.stderr else b""
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        message = stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        raise SystemExit(f"Error: stage {name} failed ({process.returncode}): {message[0]}")
+    return Stage(name, seconds, max(peak_kb, usage.ru_maxrss) / 1024)
+
+
+def count_lines(path: Path) -> int:
+    lines = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 24):
+            lines += chunk.count(b"\n")
+    return lines
+
+
+def activities_per_ticket(workdir: Path) -> float:
+    sample = workdir / "calibrate.jsonl"
+    generate = [str(BIN / "ticketflow"), "generate", "-n", "2000", "--seed", str(SEED)]
+    subprocess.run([*generate, "-o", str(sample)], cwd=ROOT, check=True)
+    per_ticket = count_lines(sample) / 2000
+    sample.unlink()
+    return per_ticket
+
+
+def run_size(activities: int, per_ticket: float, workdir: Path) -> Run:
+    tickets = max(1, math.ceil(activities / per_ticket))
+    source = workdir / "activities.jsonl"
+    database = workdir / "warehouse.duckdb"
+    env = {**os.environ, "TICKETFLOW_DB": str(database)}
+    tf = str(BIN / "ticketflow")
+    stages = [
+        measure(
+            "generate",
+            [
+                tf,
+                "generate",
+                "-n",
+                str(tickets),
+                "--seed",
+                str(SEED),
+                "--workers",
+                "2",
+                "-o",
+                str(source),
+            ],
+        ),
+    ]
+    run = Run(activities=count_lines(source), tickets=tickets)
+    stages += [
+        measure(
+            "read_json", [sys.executable, "-c", READ_JSON, str(workdir / "rj.duckdb"), str(source)]
+        ),
+        measure("load", [tf, "load", str(source), "--db", str(database), "--quiet"], env),
+        measure(
+            "dbt build",
+            [
+                str(BIN / "dbt"),
+                "build",
+                "--quiet",
+                "--target-path",
+                str(workdir / "target"),
+                "--log-path",
+                str(workdir / "logs"),
+            ],
+            env,
+        ),
+        measure(
+            "report", [tf, "report", "--db", str(database), "-o", str(workdir / "report.txt")], env
+        ),
+        measure(
+            "baseline",
+            [sys.executable, "-m", "bench.baseline", str(source), str(workdir / "baseline.sqlite")],
+        ),
+    ]
+    run.stages = {stage.name: stage for stage in stages}
+    for leftover in workdir.iterdir():
+        if leftover.is_dir():
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink()
+    return run
+
+
+def render(runs: list[Run]) -> str:
+    lines = [
+        "# ticketflow benchmark",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node() or 'this machine'}:"
+        f" {os.cpu_count()} cores, {_memory_gb():.0f} GiB, Python {platform.python_version()},"
+        f" {platform.platform()}. Seed {SEED}. Each stage is a separate process; peak memory is"
+        " the largest resident set of its process tree.",
+        "",
+        "| activities | tickets | stage | seconds | activities/s | peak MB |",
+        "|---:|---:|---|---:|---:|---:|",
+    ]
+    for run in runs:
+        for stage in run.stages.values():
+            lines.append(
+                f"| {run.activities:,} | {run.tickets:,} | {stage.name} | {stage.seconds:.2f}"
+                f" | {run.rate(stage.name):,.0f} | {stage.peak_mb:,.0f} |"
+            )
+    lines += ["", "## Targets, as ratios measured in the same run", ""]
+    lines += [
+        "| activities | loader / read_json | load + dbt build vs baseline | peak MB |",
+        "|---:|---:|---:|---:|",
+    ]
+    for run in runs:
+        pipeline = run.stages["load"].seconds + run.stages["dbt build"].seconds
+        speedup = run.stages["baseline"].seconds / pipeline
+        peak = max(run.stages[name].peak_mb for name in ("load", "dbt build", "report"))
+        lines.append(
+            f"| {run.activities:,} | {run.rate('load') / run.rate('read_json'):.2f}"
+            f" | {speedup:.2f}x | {peak:,.0f} |"
+        )
+    if len(runs) > 1:
+        lines += ["", "## Growth", ""]
+        lines += ["Seconds per million activities, by stage (flat = linear cost):", ""]
+        lines += [
+            "| stage | " + " | ".join(f"{run.activities:,}" for run in runs) + " |",
+            "|---|" + "---:|" * len(runs),
+        ]
+        for name in runs[0].stages:
+            per_million = [run.stages[name].seconds / run.activities * 1e6 for run in runs]
+            lines.append(f"| {name} | " + " | ".join(f"{v:.2f}" for v in per_million) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _memory_gb() -> float:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--activities",
+        default="1000000",
+        help="comma-separated sizes in activities (default 1000000)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=ROOT / "bench" / "RESULTS.md",
+        help="where to write the results table (default bench/RESULTS.md)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        sizes = [int(size) for size in args.activities.split(",")]
+    except ValueError:
+        parser.error(f"--activities must be comma-separated integers, got {args.activities!r}")
+    if any(size <= 0 for size in sizes):
+        parser.error("--activities must be positive")
+    runs: list[Run] = []
+    with tempfile.TemporaryDirectory(
+        prefix="ticketflow-bench-", dir=ROOT / "data" if (ROOT / "data").is_dir() else None
+    ) as tmp:
+        workdir = Path(tmp)
+        per_ticket = activities_per_ticket(workdir)
+        for size in sizes:
+            print(f"bench: {size:,} activities ...", file=sys.stderr, flush=True)
+            runs.append(run_size(size, per_ticket, workdir))
+    table = render(runs)
+    args.output.write_text(table, encoding="utf-8")
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
