@@ -1,0 +1,13 @@
+{#- The value of `value` on the row with the greatest `order_key`, null values kept (a key
+    set to null is a real change); rows whose `order_key` is null are ignored. -#}
+{% macro last_by(value, order_key) -%}
+    {{ return(adapter.dispatch('last_by', 'ticketflow')(value, order_key)) }}
+{%- endmacro %}
+
+{% macro default__last_by(value, order_key) -%}
+    max_by({{ value }}, {{ order_key }})
+{%- endmacro %}
+
+{% macro duckdb__last_by(value, order_key) -%}
+    arg_max_null({{ value }}, {{ order_key }})
+{%- endmacro %}

@@ -1,0 +1,56 @@
+{{ config(materialized='table') }}
+
+with
+
+status_changes as (
+
+    select * from {{ ref('int_status_changes_sequenced') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_as_of') }}
+
+),
+
+closed as (
+
+    -- Each change starts an interval that ends at the next change, or at as_of if current.
+    select
+        status_changes.*,
+        status_changes.changed_at as started_at,
+        coalesce(status_changes.next_change_at, as_of.as_of) as ended_at,
+        status_changes.next_change_at is null as is_current,
+        as_of.as_of
+    from status_changes
+    cross join as_of
+
+),
+
+final as (
+
+    select
+        activity_id as interval_id,
+        ticket_id,
+        change_sequence as interval_sequence,
+        status,
+        status_category,
+        is_status_mapped,
+        is_solved,
+        previous_status,
+        previous_status_category,
+        started_at,
+        ended_at,
+        cast({{ dbt.datediff('started_at', 'ended_at', 'second') }} as bigint) as seconds_in_status,
+        is_current,
+        is_resolution,
+        is_reopen,
+        direction,
+        activity_sequence as started_by_activity_sequence,
+        as_of
+    from closed
+
+)
+
+select * from final

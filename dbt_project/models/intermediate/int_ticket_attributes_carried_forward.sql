@@ -1,0 +1,124 @@
+{{ config(materialized='table') }}
+
+{#- Each attribute carries the value of the last activity (in the deterministic order) that
+    set it: the last non-null value, except `group` and `agent_id`, where a key present with
+    null unassigns. -#}
+{%- set last_non_null = [
+    'priority', 'source', 'requester_id', 'issue_type', 'ticket_type', 'product', 'category',
+    'shipping_address', 'shipment_date', 'contacted_customer', 'due_by_at', 'sla_policy',
+] -%}
+
+with
+
+activities as (
+
+    select * from {{ ref('int_activities_sequenced') }}
+
+),
+
+agent_settings as (
+
+    select
+        ticket_id,
+        agent_id,
+        row_number() over ticket_order as setting_number,
+        lag(agent_id) over ticket_order as previous_agent_id
+    from activities
+    where has_agent
+    window ticket_order as (partition by ticket_id order by activity_sequence)
+
+),
+
+agent_reassignments as (
+
+    -- The first agent set is an assignment; every later different value a reassignment.
+    select
+        ticket_id,
+        sum(
+            case
+                when setting_number > 1
+                    and (
+                        agent_id <> previous_agent_id
+                        or (agent_id is null) <> (previous_agent_id is null)
+                    )
+                    then 1
+                else 0
+            end
+        ) as agent_reassignment_count
+    from agent_settings
+    group by ticket_id
+
+),
+
+group_settings as (
+
+    select
+        ticket_id,
+        group_name,
+        row_number() over ticket_order as setting_number,
+        lag(group_name) over ticket_order as previous_group_name
+    from activities
+    where has_group
+    window ticket_order as (partition by ticket_id order by activity_sequence)
+
+),
+
+group_changes as (
+
+    select
+        ticket_id,
+        sum(
+            case
+                when setting_number > 1
+                    and (
+                        group_name <> previous_group_name
+                        or (group_name is null) <> (previous_group_name is null)
+                    )
+                    then 1
+                else 0
+            end
+        ) as group_change_count
+    from group_settings
+    group by ticket_id
+
+),
+
+per_ticket as (
+
+    select
+        ticket_id,
+        coalesce(
+            min(case when is_new_ticket then performed_at end),
+            min(performed_at)
+        ) as created_at,
+        max(case when is_new_ticket then 1 else 0 end) = 1 as is_created_in_window,
+        min(performed_at) as first_activity_at,
+        max(performed_at) as last_activity_at,
+        count(*) as activity_count,
+        sum(case when note_type = 3 then 1 else 0 end) as private_note_count,
+        {%- for column in last_non_null %}
+        {{ last_by(column, 'case when ' ~ column ~ ' is not null then activity_sequence end') }} as {{ column }},
+        {%- endfor %}
+        {{ last_by('group_name', 'case when has_group then activity_sequence end') }} as group_name,
+        {{ last_by('agent_id', 'case when has_agent then activity_sequence end') }} as agent_id,
+        max(case when is_deleted then 1 else 0 end) = 1 as is_deleted
+    from activities
+    group by ticket_id
+
+),
+
+final as (
+
+    select
+        per_ticket.*,
+        coalesce(agent_reassignments.agent_reassignment_count, 0) as agent_reassignment_count,
+        coalesce(group_changes.group_change_count, 0) as group_change_count
+    from per_ticket
+    left join agent_reassignments
+        on per_ticket.ticket_id = agent_reassignments.ticket_id
+    left join group_changes
+        on per_ticket.ticket_id = group_changes.ticket_id
+
+)
+
+select * from final

@@ -1,0 +1,37 @@
+with
+
+activities as (
+
+    select * from {{ ref('int_activities_sequenced') }}
+
+),
+
+field_settings as (
+
+    {{ json_object_entries('activities', 'custom_fields', ['ticket_id', 'activity_sequence']) }}
+
+),
+
+latest_settings as (
+
+    -- Each custom field keeps the value of the last activity that set it.
+    select
+        ticket_id,
+        field_name,
+        {{ last_by('field_value', 'activity_sequence') }} as field_value
+    from field_settings
+    group by ticket_id, field_name
+
+),
+
+final as (
+
+    select
+        ticket_id,
+        {{ json_object_agg('field_name', 'field_value') }} as custom_fields
+    from latest_settings
+    group by ticket_id
+
+)
+
+select * from final

@@ -1,0 +1,85 @@
+with
+
+tickets as (
+
+    select * from {{ ref('int_ticket_attributes_carried_forward') }}
+
+),
+
+status_intervals as (
+
+    select * from {{ ref('int_status_intervals') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_as_of') }}
+
+),
+
+priorities as (
+
+    select * from {{ ref('ticketflow_priorities') }}
+
+),
+
+sources as (
+
+    select * from {{ ref('ticketflow_sources') }}
+
+),
+
+current_status as (
+
+    select
+        ticket_id,
+        status,
+        status_category,
+        is_status_mapped,
+        is_solved,
+        started_at as status_since_at
+    from status_intervals
+    where is_current
+
+),
+
+final as (
+
+    select
+        tickets.ticket_id,
+        tickets.created_at,
+        tickets.is_created_in_window,
+        current_status.status,
+        current_status.status_category,
+        current_status.is_status_mapped,
+        current_status.status_since_at,
+        cast(tickets.priority as integer) as priority,
+        priorities.priority_name,
+        cast(tickets.source as integer) as source,
+        sources.source_name,
+        tickets.group_name,
+        tickets.agent_id,
+        tickets.requester_id,
+        tickets.issue_type,
+        tickets.ticket_type,
+        tickets.product,
+        tickets.due_by_at,
+        tickets.sla_policy,
+        tickets.is_deleted,
+        tickets.first_activity_at,
+        tickets.last_activity_at,
+        coalesce(current_status.is_solved, false) as is_resolved,
+        as_of.as_of
+    from tickets
+    left join current_status
+        on tickets.ticket_id = current_status.ticket_id
+    left join priorities
+        on tickets.priority = priorities.priority
+    left join sources
+        on tickets.source = sources.source
+    cross join as_of
+
+)
+
+select * from final

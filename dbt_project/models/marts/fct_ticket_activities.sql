@@ -1,0 +1,72 @@
+with
+
+activities as (
+
+    select * from {{ ref('int_activities_sequenced') }}
+
+),
+
+status_intervals as (
+
+    select * from {{ ref('int_status_intervals') }}
+
+),
+
+responses as (
+
+    select * from {{ ref('int_responses') }}
+
+),
+
+final as (
+
+    select
+        activities.activity_id,
+        activities.ticket_id,
+        activities.performed_at,
+        activities.activity_sequence,
+        activities.performer_type,
+        activities.performer_id,
+        activities.is_new_ticket,
+        activities.status,
+        activities.status_category,
+        status_intervals.interval_id is not null as is_status_change,
+        cast(activities.priority as integer) as priority,
+        cast(activities.source as integer) as source,
+        activities.has_group,
+        activities.group_name,
+        activities.has_agent,
+        activities.agent_id,
+        activities.requester_id,
+        activities.issue_type,
+        activities.ticket_type,
+        activities.product,
+        activities.category,
+        activities.shipping_address,
+        activities.shipment_date,
+        activities.contacted_customer,
+        activities.note_id,
+        cast(activities.note_type as integer) as note_type,
+        responses.activity_id is not null as is_response,
+        activities.due_by_at,
+        activities.sla_policy,
+        cast(activities.automation_type as integer) as automation_type,
+        activities.automation_rule,
+        activities.added_tags,
+        activities.removed_tags,
+        activities.is_deleted,
+        activities.custom_fields,
+        activities.load_id,
+        activities.file_name,
+        cast(activities.position as integer) as position,
+        activities.record_hash,
+        cast(activities.occurrence as integer) as occurrence
+    from activities
+    left join status_intervals
+        on activities.activity_id = status_intervals.interval_id
+    left join responses
+        on activities.activity_id = responses.activity_id
+
+)
+
+select * from final

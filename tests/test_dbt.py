@@ -1,0 +1,455 @@
+"""The dbt project end to end: real Freshdesk files -> loader -> dbt build -> marts.
+
+One session-scoped build of the twelve real fixture files is shared by the asserting tests
+(each dbt build costs seconds). Expected values are computed here, from the files, by a
+direct reading of SPEC.md's definitions (`expected_ticket`), independent of the SQL.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from ticketflow.cli import app
+from ticketflow.dbt import DbtError, DbtRun, build, format_as_of
+
+FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+REAL_FILES = sorted((FIXTURES / "freshdesk-real").glob("activities_*.json"))
+SPEC_SAMPLE = FIXTURES / "spec-sample.json"
+MARTS = (
+    "dim_tickets",
+    "fct_ticket_activities",
+    "dim_ticket_details",
+    "fct_ticket_status_intervals",
+    "fct_ticket_metrics",
+    "fct_daily_ticket_summary",
+)
+# The status names of the real files and their categories (the seed's mapping).
+CATEGORIES = (
+    "open",
+    "pending",
+    "waiting_on_customer",
+    "waiting_on_third_party",
+    "resolved",
+    "closed",
+    "other",
+)
+CATEGORY = {
+    "Open": "open",
+    "Pending": "pending",
+    "Esperando por cliente": "waiting_on_customer",
+    "Resolved": "resolved",
+    "Closed": "closed",
+}
+SOLVED = {"resolved", "closed"}
+
+pytestmark = pytest.mark.slow
+
+
+# --- reading the files the way SPEC.md describes them ------------------------------------------
+
+
+def export_time(text: str) -> datetime:
+    """Export time text, e.g. `15-04-2026 13:09:20 +0000`, as a naive UTC datetime."""
+    moment = datetime.strptime(text, "%d-%m-%Y %H:%M:%S %z")
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Activity:
+    performed_at: datetime
+    file_order: int
+    position: int
+    ticket_id: int
+    performer_type: str
+    performer_id: int | None
+    activity: dict = field(hash=False)
+
+
+def read_export(path: Path) -> dict:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def read_activities(paths: list[Path]) -> tuple[list[Activity], datetime]:
+    """Unique activities in SPEC order (time, file load order, position) and the files' as_of.
+
+    Files load in order of metadata.start_at, then path; an identical record in a later file
+    (same text, same occurrence index) is the same activity.
+    """
+    exports = sorted(
+        ((read_export(path), path) for path in paths),
+        key=lambda item: (export_time(item[0]["metadata"]["start_at"]), str(item[1])),
+    )
+    seen: set[tuple[str, int]] = set()
+    activities = []
+    for file_order, (export, _path) in enumerate(exports, 1):
+        occurrences: dict[str, int] = {}
+        for position, record in enumerate(export["activities_data"], 1):
+            text = json.dumps(record, sort_keys=True)
+            occurrences[text] = occurrences.get(text, 0) + 1
+            if (text, occurrences[text]) in seen:
+                continue
+            seen.add((text, occurrences[text]))
+            activities.append(
+                Activity(
+                    export_time(record["performed_at"]),
+                    file_order,
+                    position,
+                    record["ticket_id"],
+                    record["performer_type"],
+                    record.get("performer_id"),
+                    record["activity"],
+                )
+            )
+    activities.sort(key=lambda a: (a.performed_at, a.file_order, a.position))
+    latest_end = max(export_time(export["metadata"]["end_at"]) for export, _ in exports)
+    as_of = max(latest_end, max(a.performed_at for a in activities))
+    return activities, as_of
+
+
+def seconds(start: datetime, end: datetime) -> int:
+    return int((end - start).total_seconds())
+
+
+def expected_ticket(activities: list[Activity], ticket_id: int, as_of: datetime) -> dict:
+    """SPEC.md's metric definitions, applied literally to one ticket's activities."""
+    mine = [a for a in activities if a.ticket_id == ticket_id]
+    creation = next((a for a in mine if a.activity.get("new_ticket")), None)
+    # created_at: the new_ticket row, else the first activity (then not created in window).
+    created_at = creation.performed_at if creation else mine[0].performed_at
+    # Status changes: activities carrying a status different from the current one.
+    changes: list[tuple[datetime, str]] = []
+    for a in mine:
+        status = a.activity.get("status")
+        if status is not None and (not changes or changes[-1][1] != status):
+            changes.append((a.performed_at, status))
+    # Intervals: each change until the next, the last until as_of.
+    ends = [at for at, _ in changes[1:]] + ([as_of] if changes else [])
+    by_category = dict.fromkeys(CATEGORIES, 0)
+    resolutions, reopens = [], 0
+    for index, ((at, status), end) in enumerate(zip(changes, ends, strict=True)):
+        category = CATEGORY[status]
+        by_category[category] += seconds(at, end)
+        previous = CATEGORY[changes[index - 1][1]] if index else None
+        if category in SOLVED and (previous is None or previous not in SOLVED):
+            resolutions.append(at)
+        if previous in SOLVED and category not in SOLVED:
+            reopens += 1
+    # Requester: the last non-null requester_id / requester.
+    requesters = [
+        a.activity.get("requester_id", a.activity.get("requester"))
+        for a in mine
+        if a.activity.get("requester_id", a.activity.get("requester")) is not None
+    ]
+    requester = requesters[-1] if requesters else None
+    # First response: note type 0 or 4, at/after created_at, by a user not the requester.
+    responses = [
+        a.performed_at
+        for a in mine
+        if a.activity.get("note", {}).get("type") in (0, 4)
+        and a.performer_type == "user"
+        and a.performer_id != requester
+        and a.performed_at >= created_at
+    ]
+    is_resolved = bool(changes) and CATEGORY[changes[-1][1]] in SOLVED
+    return {
+        "created_at": created_at,
+        "is_created_in_window": creation is not None,
+        "status": changes[-1][1] if changes else None,
+        "requester_id": requester,
+        "first_response_seconds": seconds(created_at, responses[0]) if responses else None,
+        "first_status_change_seconds": (
+            seconds(created_at, changes[1][0]) if len(changes) > 1 else None
+        ),
+        "first_resolution_seconds": seconds(created_at, resolutions[0]) if resolutions else None,
+        "resolution_seconds": seconds(created_at, resolutions[-1]) if is_resolved else None,
+        "resolution_count": len(resolutions),
+        "reopen_count": reopens,
+        **{f"seconds_{category}": total for category, total in by_category.items()},
+        "public_reply_count": len(responses),
+        "activity_count": len(mine),
+        "status_change_count": len(changes),
+        "is_resolved": is_resolved,
+        "as_of": as_of,
+    }
+
+
+# --- the shared build ---------------------------------------------------------------------------
+
+
+def load_with_cli(db: Path, paths: list[Path]) -> None:
+    result = CliRunner().invoke(app, ["load", *map(str, paths), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+
+
+@dataclass(frozen=True)
+class Built:
+    db: Path
+    run: DbtRun
+    target: Path
+
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The twelve real files loaded by `ticketflow load` and built by dbt, once."""
+    assert len(REAL_FILES) == 12
+    directory = tmp_path_factory.mktemp("real")
+    db = directory / "warehouse.duckdb"
+    load_with_cli(db, REAL_FILES)
+    run = build(db, target_path=directory / "target")
+    return Built(db, run, directory / "target")
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def mart_rows(db: Path) -> dict[str, list[tuple]]:
+    return {name: query(db, f"select * from marts.{name} order by all") for name in MARTS}
+
+
+@pytest.fixture(scope="session")
+def real_activities() -> tuple[list[Activity], datetime]:
+    return read_activities(REAL_FILES)
+
+
+# --- tests ----------------------------------------------------------------------------------
+
+
+def test_build_of_real_files_passes_every_test(real_build: Built) -> None:
+    run = real_build.run
+    assert run.ok
+    assert run.failures == []
+    # Every status name in the real files is in the seed: the unmapped-status warning is quiet.
+    assert run.warnings == []
+    unit_tests = [r for r in run.results if r.unique_id.startswith("unit_test.")]
+    assert len(unit_tests) >= 13
+    assert all(r.status == "pass" for r in unit_tests)
+    models = {r.name for r in run.results if r.unique_id.startswith("model.")}
+    assert set(MARTS) <= models
+
+
+def test_mart_grains_on_real_files(
+    real_build: Built, real_activities: tuple[list[Activity], datetime]
+) -> None:
+    activities, as_of = real_activities
+    tickets = {a.ticket_id for a in activities}
+    counts = {name: len(rows) for name, rows in mart_rows(real_build.db).items()}
+    # 222 records in the files, none repeated across files: one row per unique activity.
+    assert counts["fct_ticket_activities"] == len(activities) == 222
+    assert counts["dim_tickets"] == counts["dim_ticket_details"] == len(tickets) == 44
+    assert counts["fct_ticket_metrics"] == len(tickets)
+    # One interval per status change, summed over all tickets.
+    expected_intervals = sum(
+        expected_ticket(activities, ticket, as_of)["status_change_count"] for ticket in tickets
+    )
+    assert counts["fct_ticket_status_intervals"] == expected_intervals
+    # One day per UTC date from the first activity (15 April) to as_of (28 April 05:59:59).
+    first_day = min(a.performed_at for a in activities).date()
+    assert counts["fct_daily_ticket_summary"] == (as_of.date() - first_day).days + 1 == 14
+
+
+# Tickets chosen for what they exercise:
+# 526 created in window, Open -> Pending -> Closed -> Open (reopen) -> Closed; the requester's
+#     own public notes (type 4) are not responses; agent reassigned by automation.
+# 527 created in window, Open -> Esperando por cliente (custom status) -> Closed.
+# 529 Open -> Pending -> Esperando por cliente -> Closed.
+# 538 creation row listed after a later system row in the file (23_4 is not time ordered); the
+#     requester's reply is not a response.
+# 484 no creation row: created at its first activity, which closes it (a resolution at once).
+# 523 no creation row, first seen Pending, then Esperando por cliente.
+# 419 only notes, never a status: every time-in-status is zero, no status metrics.
+@pytest.mark.parametrize("ticket_id", [526, 527, 529, 538, 484, 523, 419])
+def test_ticket_metrics_match_spec(
+    real_build: Built, real_activities: tuple[list[Activity], datetime], ticket_id: int
+) -> None:
+    activities, as_of = real_activities
+    expected = expected_ticket(activities, ticket_id, as_of)
+    columns = ", ".join(expected)
+    rows = query(
+        real_build.db,
+        f"select {columns} from marts.fct_ticket_metrics where ticket_id = {ticket_id}",
+    )
+    assert len(rows) == 1
+    assert dict(zip(expected, rows[0], strict=True)) == expected
+
+
+def test_ticket_526_by_hand(
+    real_build: Built, real_activities: tuple[list[Activity], datetime]
+) -> None:
+    """Ticket 526 spelled out from its records (15_4 .. 23_4 files)."""
+    activities, as_of = real_activities
+    mine = [a for a in activities if a.ticket_id == 526]
+    created = next(a.performed_at for a in mine if a.activity.get("new_ticket"))
+    assert created == datetime(2026, 4, 15, 21, 14, 19)
+    # Requester 203009113981 (requester_id on the creation row) wrote public notes at
+    # 16-04 14:15:18 and 17:13:04; the first note by someone else is the reply of agent
+    # 203002881655 at 16-04 14:00:58.
+    first_reply = next(
+        a.performed_at
+        for a in mine
+        if "note" in a.activity and a.performer_id not in (None, 203009113981)
+    )
+    assert first_reply == datetime(2026, 4, 16, 14, 0, 58)
+    status_times = {(a.activity["status"], a.performed_at) for a in mine if "status" in a.activity}
+    pending = datetime(2026, 4, 16, 14, 1, 14)
+    closed_1 = datetime(2026, 4, 17, 16, 34, 23)
+    reopened = datetime(2026, 4, 17, 17, 55, 30)
+    closed_2 = datetime(2026, 4, 23, 19, 57, 55)
+    assert status_times == {
+        ("Open", created),
+        ("Pending", pending),
+        ("Closed", closed_1),
+        ("Open", reopened),
+        ("Closed", closed_2),
+    }
+    # as_of: the 27_4 file's window ends 28-04 05:59:59, after the last activity (01:59:27).
+    assert as_of == datetime(2026, 4, 28, 5, 59, 59)
+    row = query(
+        real_build.db,
+        "select first_response_seconds, seconds_open, seconds_pending, seconds_closed,"
+        " first_resolution_seconds, resolution_seconds, resolution_count, reopen_count,"
+        " agent_reassignment_count, is_resolved from marts.fct_ticket_metrics"
+        " where ticket_id = 526",
+    )[0]
+    assert row == (
+        seconds(created, first_reply),
+        seconds(created, pending) + seconds(reopened, closed_2),
+        seconds(pending, closed_1),
+        seconds(closed_1, reopened) + seconds(closed_2, as_of),
+        seconds(created, closed_1),
+        seconds(created, closed_2),
+        2,
+        1,
+        # Automation set agent 203005313986, then a second rule 203002881655: one reassignment.
+        1,
+        True,
+    )
+    intervals = query(
+        real_build.db,
+        "select status, direction, is_reopen, is_current from marts.fct_ticket_status_intervals"
+        " where ticket_id = 526 order by interval_sequence",
+    )
+    assert intervals == [
+        ("Open", "initial", False, False),
+        ("Pending", "forward", False, False),
+        ("Closed", "forward", False, False),
+        ("Open", "backward", True, False),
+        ("Closed", "forward", False, True),
+    ]
+
+
+def test_daily_summary_agrees_with_tickets(real_build: Built) -> None:
+    db = real_build.db
+    created = query(db, "select count(*) from marts.dim_tickets where is_created_in_window")
+    summed = query(db, "select sum(tickets_created) from marts.fct_daily_ticket_summary")
+    assert summed[0][0] == created[0][0] == 19
+    # The backlog on the as_of day is the tickets' current status.
+    last_day = query(
+        db,
+        "select backlog_open, backlog_waiting_on_customer, backlog_closed, backlog_unresolved"
+        " from marts.fct_daily_ticket_summary order by summary_date desc limit 1",
+    )[0]
+    current = query(
+        db,
+        "select count(*) filter (status_category = 'open'),"
+        " count(*) filter (status_category = 'waiting_on_customer'),"
+        " count(*) filter (status_category = 'closed'),"
+        " count(*) filter (status_category is not null and not is_resolved)"
+        " from marts.dim_tickets",
+    )[0]
+    assert last_day == current
+
+
+def test_second_build_gives_identical_marts(real_build: Built, tmp_path: Path) -> None:
+    """Build the already built database again, through the CLI: the same bytes."""
+    copy = tmp_path / "again.duckdb"
+    shutil.copy(real_build.db, copy)
+    before = mart_rows(real_build.db)
+    result = CliRunner().invoke(app, ["build", "--db", str(copy), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert mart_rows(copy) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--db", "{tmp}/missing.duckdb"], "Error: {tmp}/missing.duckdb: no such database"),
+        (
+            ["--db", "{tmp}/w.duckdb", "--as-of", "yesterday"],
+            "Error: as_of 'yesterday' is not a time (expected e.g. 2026-04-28 06:00:00)",
+        ),
+    ],
+)
+def test_build_cli_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "w.duckdb").touch()
+    result = CliRunner().invoke(app, ["build", *(arg.format(tmp=tmp_path) for arg in args)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message.format(tmp=tmp_path))
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_format_as_of() -> None:
+    assert format_as_of("2026-04-28T06:00") == "2026-04-28 06:00:00"
+    assert format_as_of(datetime(2026, 4, 28, 6)) == "2026-04-28 06:00:00"
+    with pytest.raises(DbtError, match="UTC without a time zone"):
+        format_as_of("2026-04-28 06:00:00+02:00")
+
+
+def test_generated_data_and_spec_sample_build_with_as_of_var(tmp_path: Path) -> None:
+    """Generated data (ticket ids 1-150) plus SPEC.md's sample (tickets 600 and 704, April
+    2017) through the whole chain, with as_of set mid-window by the var."""
+    data = tmp_path / "generated.jsonl"
+    generated = CliRunner().invoke(
+        app,
+        [
+            *("generate", "-n", "150", "--seed", "11", "--start", "2026-04-01", "--days", "6"),
+            *("-o", str(data), "--quiet"),
+        ],
+    )
+    assert generated.exit_code == 0, generated.output
+    db = tmp_path / "warehouse.duckdb"
+    load_with_cli(db, [data, SPEC_SAMPLE])
+    as_of = datetime(2026, 4, 5, 12, 0, 0)
+    run = build(db, as_of=as_of, target_path=tmp_path / "target")
+    assert run.ok and run.failures == []
+    kept = query(
+        db,
+        "select count(distinct (record_hash, occurrence)) from raw.activities"
+        f" where performed_at <= '{as_of}'",
+    )[0][0]
+    later = query(db, f"select count(*) from raw.activities where performed_at > '{as_of}'")
+    # The generated window runs past as_of, so the var really cuts activities off.
+    assert later[0][0] > 0
+    marts = query(db, "select count(*), max(performed_at) from marts.fct_ticket_activities")[0]
+    assert marts[0] == kept
+    assert marts[1] <= as_of
+    assert query(db, "select distinct as_of from marts.fct_ticket_metrics") == [(as_of,)]
+    # The sample's ticket 704 carries `requester` (not requester_id), a "21 Apr, 2017"
+    # shipment date and the product details; ticket 600 only a public note.
+    details = query(
+        db,
+        "select product, category, shipping_address, shipment_date, contacted_customer,"
+        " issue_type, group_name from marts.dim_ticket_details where ticket_id = 704",
+    )
+    assert details == [("mobile", "Phone", "N/A", date(2017, 4, 21), True, "Incident", "refund")]
+    tickets = query(
+        db,
+        "select ticket_id, requester_id, agent_id, priority, source, status, is_created_in_window"
+        " from marts.dim_tickets where ticket_id in (600, 704) order by ticket_id",
+    )
+    assert tickets == [
+        (600, None, None, None, None, None, False),
+        (704, 145423, 149018, 4, 3, "Open", False),
+    ]

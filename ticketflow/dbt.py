@@ -1,0 +1,204 @@
+"""Run the dbt project (models, seeds, tests) against the working DuckDB file.
+
+The one place that invokes dbt from Python. dbt runs in a subprocess: the working file is
+handed over through `$TICKETFLOW_DB` without touching this process's environment, a caller's
+open DuckDB connection cannot clash with dbt's, and dbt's memory is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+"""The repository root: dbt_project.yml and profiles.yml live there."""
+
+FAILED_STATUSES = ("error", "fail", "runtime error")
+
+
+class DbtError(Exception):
+    """dbt could not run, or the run failed; the message is one line for a person."""
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    """The outcome of one model, seed, test or unit test."""
+
+    unique_id: str
+    status: str
+    message: str
+
+    @property
+    def name(self) -> str:
+        """`model.ticketflow.dim_tickets` -> `dim_tickets` (tests keep their full name)."""
+        return self.unique_id.split(".", 2)[-1]
+
+
+@dataclass(frozen=True)
+class DbtRun:
+    """What a dbt invocation did."""
+
+    args: tuple[str, ...]
+    returncode: int
+    results: tuple[NodeResult, ...] = ()
+    elapsed_seconds: float = 0.0
+    output: str = field(default="", repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    @property
+    def failures(self) -> list[NodeResult]:
+        return [result for result in self.results if result.status in FAILED_STATUSES]
+
+    @property
+    def warnings(self) -> list[NodeResult]:
+        return [result for result in self.results if result.status == "warn"]
+
+    def counts(self) -> dict[str, int]:
+        """Number of nodes per status (pass, success, warn, error, fail, skipped)."""
+        return dict(sorted(Counter(result.status for result in self.results).items()))
+
+    def describe(self) -> str:
+        """One line: `dbt build: 150 nodes in 7.1 s (pass 128, success 22)`."""
+        counts = ", ".join(f"{status} {count}" for status, count in self.counts().items())
+        return (
+            f"dbt {self.args[0]}: {len(self.results)} nodes in {self.elapsed_seconds:.1f} s"
+            f" ({counts})"
+        )
+
+
+def format_as_of(as_of: datetime | str) -> str:
+    """The `as_of` var as dbt expects it: `YYYY-MM-DD HH:MM:SS` (UTC, naive)."""
+    if isinstance(as_of, str):
+        try:
+            as_of = datetime.fromisoformat(as_of.strip())
+        except ValueError:
+            raise DbtError(
+                f"as_of {as_of!r} is not a time (expected e.g. 2026-04-28 06:00:00)"
+            ) from None
+    if as_of.tzinfo is not None:
+        raise DbtError("as_of must be UTC without a time zone (e.g. 2026-04-28 06:00:00)")
+    return as_of.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def run_dbt(
+    args: Sequence[str],
+    db: Path,
+    *,
+    as_of: datetime | str | None = None,
+    target_path: Path | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> DbtRun:
+    """Run `dbt <args>` from the repository root against the DuckDB file `db`.
+
+    `as_of` sets the dbt var of that name; `target_path` keeps artifacts apart from the
+    project's `target/` (tests use it); `echo` receives dbt's output line by line.
+    Raises DbtError when dbt cannot be started or its run fails.
+    """
+    executable = _dbt_executable()
+    command = [executable, *args, "--project-dir", str(PROJECT_DIR)]
+    command += ["--profiles-dir", str(PROJECT_DIR)]
+    if as_of is not None:
+        command += ["--vars", json.dumps({"as_of": format_as_of(as_of)})]
+    target = target_path or PROJECT_DIR / "target"
+    command += ["--target-path", str(target)]
+    db = Path(db).resolve()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "TICKETFLOW_DB": str(db),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_USE_COLORS": "false",
+    }
+    if target_path is not None:
+        env["DBT_LOG_PATH"] = str(target / "logs")
+    results_file = target / "run_results.json"
+    results_file.unlink(missing_ok=True)
+    process = subprocess.Popen(
+        command,
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        lines.append(line)
+        if echo is not None:
+            echo(line.rstrip("\n"))
+    returncode = process.wait()
+    run = DbtRun(tuple(args), returncode, *_read_results(results_file), "".join(lines))
+    if not run.ok:
+        raise DbtError(_failure_message(run))
+    return run
+
+
+def build(
+    db: Path,
+    *,
+    as_of: datetime | str | None = None,
+    select: str | None = None,
+    target_path: Path | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> DbtRun:
+    """`dbt build`: seeds, models and every test (unit tests first) on the file `db`."""
+    if not Path(db).is_file():
+        raise DbtError(f"{db}: no such database (load files first: ticketflow load PATH...)")
+    args = ["build"] + (["--select", select] if select else [])
+    return run_dbt(args, db, as_of=as_of, target_path=target_path, echo=echo)
+
+
+def _dbt_executable() -> str:
+    beside_python = Path(sys.executable).parent / "dbt"
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("dbt")
+    if found is None:
+        raise DbtError("dbt is not installed (run `make setup`)")
+    return found
+
+
+def _read_results(results_file: Path) -> tuple[tuple[NodeResult, ...], float]:
+    if not results_file.exists():
+        return (), 0.0
+    document = json.loads(results_file.read_text(encoding="utf-8"))
+    results = tuple(
+        NodeResult(item["unique_id"], item["status"], (item.get("message") or "").strip())
+        for item in document.get("results", [])
+    )
+    return results, float(document.get("elapsed_time", 0.0))
+
+
+def _failure_message(run: DbtRun) -> str:
+    failures = run.failures
+    if failures:
+        names = ", ".join(result.name for result in failures[:5])
+        more = f" and {len(failures) - 5} more" if len(failures) > 5 else ""
+        first = failures[0].message.splitlines()[0] if failures[0].message else ""
+        detail = f": {first}" if first else ""
+        return (
+            f"dbt {run.args[0]} failed: {len(failures)} failing node(s): {names}{more}"
+            f" ({failures[0].name}{detail})"
+        )
+    errors = [line.strip() for line in run.output.splitlines() if "rror" in line]
+    reason = errors[-1] if errors else f"exit code {run.returncode}"
+    return f"dbt {run.args[0]} failed: {_strip_log_prefix(reason)}"
+
+
+def _strip_log_prefix(line: str) -> str:
+    """dbt prefixes lines with a colour code and a `HH:MM:SS` stamp; keep the text."""
+    text = line.strip()
+    stamp, _, rest = text.partition("  ")
+    return rest.strip() if stamp.count(":") == 2 and rest else text
