@@ -1,0 +1,245 @@
+"""The report: units, each format's content checked against the marts, errors."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from ticketflow.cli import app
+from ticketflow.report import (
+    METRICS,
+    ReportError,
+    format_duration,
+    format_number,
+    format_value,
+    write_report,
+)
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (None, "-"),
+        (0, "0s"),
+        (0.4, "0s"),
+        (45, "45s"),
+        (90, "1m 30s"),
+        (3_569.6, "59m 30s"),
+        (3_600, "1h"),
+        (3_629, "1h"),
+        (3_631, "1h 1m"),
+        (86_399, "1d"),
+        (187_200, "2d 4h"),
+        (1_209_600, "14d"),
+        (-90, "-1m 30s"),
+    ],
+)
+def test_format_duration(seconds: float | None, text: str) -> None:
+    assert format_duration(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(None, "-"), (0, "0"), (0.5, "0.5"), (1.25, "1.25"), (2.0 / 3, "0.67")]
+)
+def test_format_number(value: float | None, text: str) -> None:
+    assert format_number(value) == text
+
+
+def _expected_cells(db_path: Path, where: str = "true") -> dict[str, list[str]]:
+    """count, mean, median, p90 per metric, computed here straight from fct_ticket_metrics."""
+    cells = {}
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        for metric in METRICS:
+            count, mean, median, p90 = con.execute(
+                f"select count(*), avg({metric.column}), median({metric.column}), "
+                f"quantile_cont({metric.column}, 0.9) from marts.fct_ticket_metrics "
+                f"where {metric.scope} and {where}"
+            ).fetchone()
+            cells[metric.column] = [
+                str(count),
+                *(format_value(metric, v) for v in (mean, median, p90)),
+            ]
+    return cells
+
+
+def _text_row(text: str, cells: list[str]) -> bool:
+    """Is there a text-table line of exactly `cells` (columns are 2+ spaces apart)?"""
+    pattern = r"^ +" + r"\s{2,}".join(map(re.escape, cells)) + r"$"
+    return re.search(pattern, text, re.MULTILINE) is not None
+
+
+def test_text_report_overall_numbers_match_the_marts(handmade_marts: Path, tmp_path: Path) -> None:
+    out = write_report(handmade_marts, tmp_path / "report.txt")
+    text = out.read_text()
+    assert "As of: 2026-04-20 00:00:00 UTC" in text
+    assert "Resolved or closed now: 3; unresolved: 3; reopened at least once: 2" in text
+    expected = _expected_cells(handmade_marts)
+    for metric in METRICS:
+        assert _text_row(text, [metric.label, metric.scope_label, *expected[metric.column]])
+    # the same numbers worked out by hand from tests/fixtures/handmade_marts.sql
+    assert expected["first_response_seconds"] == ["5", "42m 20s", "30m", "1h 32m"]
+
+
+@pytest.mark.parametrize(
+    ("title", "label", "where"),
+    [
+        ("Priority", "2 Medium", "priority = 2"),
+        ("Group", "Billing", "group_name = 'Billing'"),
+        ("Group", "(no group)", "group_name is null"),
+        ("Agent", "10", "agent_id = 10"),
+        ("Agent", "(unassigned)", "agent_id is null"),
+    ],
+)
+def test_text_report_breakdowns_match_the_marts(
+    handmade_marts: Path, tmp_path: Path, title: str, label: str, where: str
+) -> None:
+    text = write_report(handmade_marts, tmp_path / "report.txt").read_text()
+    expected = _expected_cells(handmade_marts, where)
+    for metric in METRICS:
+        section = text.split(f"\n{metric.label} (over {metric.scope_label})\n", 1)[1]
+        table = section.split(f"By {title.lower()}:\n\n", 1)[1].split("\n\n", 1)[0]
+        if expected[metric.column][0] == "0":
+            assert f"  {label}  " not in table, (metric.label, table)
+        else:
+            assert _text_row(table, [label, *expected[metric.column]]), (metric.label, table)
+
+
+def test_text_report_lists_the_oldest_unresolved_tickets(
+    handmade_marts: Path, tmp_path: Path
+) -> None:
+    text = write_report(handmade_marts, tmp_path / "report.txt").read_text()
+    oldest = text.split("Oldest unresolved tickets (top 10)\n", 1)[1].splitlines()[3:]
+    assert [line.split()[0] for line in oldest if line.strip()] == ["2", "4", "5"]
+    assert _text_row(
+        text, ["2", "2026-04-15 09:00:00 UTC", "4d 15h", "Open", "2 Medium", "Billing", "11"]
+    )
+
+
+def test_markdown_report_has_tables_with_the_same_numbers(
+    handmade_marts: Path, tmp_path: Path
+) -> None:
+    text = write_report(handmade_marts, tmp_path / "report.md").read_text()
+    assert text.startswith("# Ticket metrics report\n")
+    assert "| Metric | Over | Count | Mean | Median | p90 |\n| :--- | :--- | ---: |" in text
+    expected = _expected_cells(handmade_marts, "group_name = 'Shipping'")
+    assert "| Shipping | " + " | ".join(expected["seconds_open"]) + " |" in text
+    assert "| 4 | 2026-04-17 11:00:00 UTC | 2d 13h | Pending | 3 High | (no group) |" in text
+
+
+def test_csv_report_is_fct_ticket_metrics(handmade_marts: Path, tmp_path: Path) -> None:
+    out = write_report(handmade_marts, tmp_path / "metrics.csv")
+    with out.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with duckdb.connect(str(handmade_marts), read_only=True) as con:
+        columns = [
+            c
+            for (c,) in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_name = 'fct_ticket_metrics' order by ordinal_position"
+            ).fetchall()
+        ]
+        ids = [
+            i
+            for (i,) in con.execute(
+                "select ticket_id from marts.fct_ticket_metrics order by ticket_id"
+            ).fetchall()
+        ]
+    assert list(rows[0]) == columns
+    assert [int(row["ticket_id"]) for row in rows] == ids
+    assert rows[1]["resolution_seconds"] == ""
+    assert rows[2]["seconds_waiting_on_third_party"] == "86400"
+    assert rows[0]["created_at"] == "2026-04-15 08:00:00"
+
+
+def test_html_report_is_self_contained(handmade_marts: Path, tmp_path: Path) -> None:
+    html = write_report(handmade_marts, tmp_path / "report.html").read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.IGNORECASE)
+    assert not re.search(r"@import|url\(|https?://|<script|<link", html, re.IGNORECASE)
+    assert html.count("<svg ") == 5
+    for title in (
+        "Time in status per ticket",
+        "Median first response and resolution by group",
+        "Median first response and resolution by priority",
+        "Tickets created and resolved per day",
+        "Unresolved backlog at the end of each day, by status",
+    ):
+        assert f'aria-label="{title}"' in html
+
+
+def test_html_report_numbers_match_the_marts(handmade_marts: Path, tmp_path: Path) -> None:
+    html = write_report(handmade_marts, tmp_path / "report.html").read_text()
+    fr = _expected_cells(handmade_marts)["first_response_seconds"]
+    assert f'<div class="value">{fr[2]}</div>' in html  # median first response card
+    assert f"p90 {fr[3]}, n={fr[0]}" in html
+    # time in status box plot: median and p90 of the tickets that were Pending
+    pending = _expected_cells(handmade_marts)["seconds_pending"]
+    assert f"median {pending[2]} · p90 {pending[3]} · n={pending[0]}" in html
+    # backlog chart axis reaches the largest end-of-day unresolved backlog (3 tickets)
+    assert ">3</text>" in html
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".csv", ".html"])
+def test_report_is_deterministic(handmade_marts: Path, tmp_path: Path, suffix: str) -> None:
+    first = write_report(handmade_marts, tmp_path / f"a{suffix}").read_bytes()
+    second = write_report(handmade_marts, tmp_path / f"b{suffix}").read_bytes()
+    assert first == second
+
+
+def test_report_of_empty_marts(handmade_marts: Path, tmp_path: Path) -> None:
+    with duckdb.connect(str(handmade_marts)) as con:
+        for table in ("fct_ticket_metrics", "dim_tickets", "fct_daily_ticket_summary"):
+            con.execute(f"delete from marts.{table}")
+    text = write_report(handmade_marts, tmp_path / "r.txt").read_text()
+    assert "As of: -" in text
+    assert _text_row(text, ["Time Open", "tickets that were Open", "0", "-", "-", "-"])
+    html = write_report(handmade_marts, tmp_path / "r.html").read_text()
+    assert "No unresolved tickets." in html
+
+
+def test_cli_report_writes_the_file(handmade_marts: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sub" / "report.md"
+    result = runner.invoke(app, ["report", "-o", str(out), "--db", str(handmade_marts)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"Report written to {out}\n"
+    assert out.read_text().startswith("# Ticket metrics report")
+
+
+def test_cli_report_unknown_format(handmade_marts: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.pdf"
+    result = runner.invoke(app, ["report", "-o", str(out), "--db", str(handmade_marts)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {out}: unknown report format '.pdf'; use .txt, .md, .csv, .html\n"
+    )
+    assert not out.exists()
+
+
+def test_cli_report_missing_database(tmp_path: Path) -> None:
+    db = tmp_path / "none.duckdb"
+    result = runner.invoke(app, ["report", "-o", str(tmp_path / "r.txt"), "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {db}: no such database (run `ticketflow load`, then `dbt build`)\n"
+    )
+
+
+def test_report_without_marts(tmp_path: Path) -> None:
+    db = tmp_path / "raw_only.duckdb"
+    duckdb.connect(str(db)).close()
+    with pytest.raises(ReportError) as caught:
+        write_report(db, tmp_path / "r.txt")
+    assert str(caught.value) == (
+        f"{db}: missing marts.dim_tickets, marts.dim_ticket_details, "
+        "marts.fct_ticket_activities, marts.fct_ticket_status_intervals, "
+        "marts.fct_ticket_metrics, marts.fct_daily_ticket_summary (run `dbt build` first)"
+    )
+    assert not (tmp_path / "r.txt").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["raw_only.duckdb"]

@@ -1,0 +1,160 @@
+"""The whole pipeline in one call: generate -> load -> dbt build -> reports -> publish.
+
+It composes the stages' library APIs (generator, loader, ticketflow.dbt, report, publish);
+each stage's domain error stops the run as a `PipelineError` naming the stage.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+import generator
+import loader
+from ticketflow import dbt
+from ticketflow.publish import Publication, PublishError, publish
+from ticketflow.report import ReportError, write_report
+
+STAGES = ("generate", "load", "build", "report", "publish")
+SIBLING_REPORTS = (".html", ".csv")
+T = TypeVar("T")
+
+
+class PipelineError(Exception):
+    """A stage failed; `stage` names it and the message is one line for a person."""
+
+    def __init__(self, stage: str, message: str) -> None:
+        super().__init__(f"{stage} failed: {message}")
+        self.stage = stage
+
+
+class Progress(Protocol):
+    """Receives the pipeline's progress (the CLI shows it with rich on stderr)."""
+
+    def stage_started(self, number: int, name: str, description: str) -> None: ...
+
+    def stage_detail(self, line: str) -> None: ...
+
+    def stage_finished(self, number: int, name: str, summary: str, seconds: float) -> None: ...
+
+
+@dataclass(frozen=True)
+class RunResult:
+    activities_path: Path
+    tickets: int
+    activities: int
+    db_path: Path
+    build: dbt.DbtRun
+    reports: tuple[Path, ...]
+    publication: Publication
+    seconds: float
+
+
+def report_paths(report_path: Path) -> tuple[Path, ...]:
+    """The requested report, then its .html and .csv siblings (unless it is one of them)."""
+    siblings = [report_path.with_suffix(s) for s in SIBLING_REPORTS if s != report_path.suffix]
+    return (report_path, *siblings)
+
+
+def activity_format(activities_path: Path) -> str:
+    """Freshdesk's export envelope for `*.json[.gz]` (as main_program.py wrote), else JSON lines."""
+    name = activities_path.name.lower().removesuffix(".gz")
+    return "export" if name.endswith(".json") else "jsonl"
+
+
+def run(
+    *,
+    tickets: int,
+    activities_path: Path,
+    report_path: Path,
+    db_path: Path,
+    seed: int = 0,
+    progress: Progress | None = None,
+    target_path: Path | None = None,
+) -> RunResult:
+    """Generate `tickets` tickets into `activities_path`, load them into `db_path`, build and
+    test the marts, write the reports (`report_path` and siblings), publish the marts.
+
+    `target_path` keeps dbt's artifacts apart from the project's `target/` (tests use it).
+    """
+    started = time.perf_counter()
+
+    def stage(number: int, description: str, work: Callable[[], T], summary: Callable[[T], str]):
+        name = STAGES[number - 1]
+        if progress:
+            progress.stage_started(number, name, description)
+        begin = time.perf_counter()
+        try:
+            result = work()
+        except (
+            generator.GeneratorError,
+            loader.LoaderError,
+            dbt.DbtError,
+            ReportError,
+            PublishError,
+        ) as error:
+            raise PipelineError(name, str(error)) from error
+        if progress:
+            progress.stage_finished(number, name, summary(result), time.perf_counter() - begin)
+        return result
+
+    detail = progress.stage_detail if progress else None
+    generated = stage(
+        1,
+        f"{tickets:,} tickets (seed {seed}) -> {activities_path}",
+        lambda: generator.write_activities(
+            activities_path,
+            tickets=tickets,
+            seed=seed,
+            fmt=activity_format(activities_path),
+            workers=os.cpu_count() or 1,
+        ),
+        lambda s: f"{s.activities:,} activities of {s.tickets:,} tickets",
+    )
+    stage(
+        2,
+        f"{activities_path} -> {db_path}",
+        lambda: _load(activities_path, db_path),
+        lambda s: f"{s.loaded:,} activities loaded, {s.skipped} file(s) already loaded",
+    )
+    build = stage(
+        3,
+        "dbt build: seeds, models, unit and data tests",
+        lambda: dbt.build(db_path, target_path=target_path, echo=detail),
+        lambda r: r.describe(),
+    )
+    reports = stage(
+        4,
+        ", ".join(str(p) for p in report_paths(report_path)),
+        lambda: tuple(write_report(db_path, path) for path in report_paths(report_path)),
+        lambda paths: f"{len(paths)} reports written",
+    )
+    publication = stage(
+        5,
+        f"marts -> {db_path.parent / 'serve.duckdb'}, {db_path.parent / 'parquet'}/",
+        lambda: publish(db_path),
+        lambda p: f"{len(p.rows)} marts, {sum(p.rows.values()):,} rows",
+    )
+    return RunResult(
+        activities_path=activities_path,
+        tickets=generated.tickets,
+        activities=generated.activities,
+        db_path=db_path,
+        build=build,
+        reports=reports,
+        publication=publication,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _load(activities_path: Path, db_path: Path) -> loader.LoadSummary:
+    """Load strictly: a generated record the loader rejects is a bug, not data to skip."""
+    summary = loader.load_paths([activities_path], db_path, strict=True)
+    if summary.failed:
+        failed = summary.failed[0]
+        raise loader.LoaderError(f"{failed.path}: {failed.message}")
+    return summary
