@@ -17,7 +17,6 @@ Usage: python -m bench.run --activities 100000,1000000 [--output bench/RESULTS.m
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import platform
 import shutil
@@ -29,6 +28,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from generator import estimate_tickets
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -118,17 +119,8 @@ def count_lines(path: Path) -> int:
     return lines
 
 
-def activities_per_ticket(workdir: Path) -> float:
-    sample = workdir / "calibrate.jsonl"
-    generate = [str(BIN / "ticketflow"), "generate", "-n", "2000", "--seed", str(SEED)]
-    subprocess.run([*generate, "-o", str(sample)], cwd=ROOT, check=True)
-    per_ticket = count_lines(sample) / 2000
-    sample.unlink()
-    return per_ticket
-
-
-def run_size(activities: int, per_ticket: float, workdir: Path) -> Run:
-    tickets = max(1, math.ceil(activities / per_ticket))
+def run_size(activities: int, workdir: Path) -> Run:
+    tickets = max(1, estimate_tickets(activities, seed=SEED))
     source = workdir / "activities.jsonl"
     database = workdir / "warehouse.duckdb"
     env = {**os.environ, "TICKETFLOW_DB": str(database)}
@@ -259,10 +251,9 @@ def main(argv: list[str] | None = None) -> int:
         prefix="ticketflow-bench-", dir=ROOT / "data" if (ROOT / "data").is_dir() else None
     ) as tmp:
         workdir = Path(tmp)
-        per_ticket = activities_per_ticket(workdir)
         for size in sizes:
             print(f"bench: {size:,} activities ...", file=sys.stderr, flush=True)
-            runs.append(run_size(size, per_ticket, workdir))
+            runs.append(run_size(size, workdir))
     table = render(runs)
     args.output.write_text(table, encoding="utf-8")
     print(table)
