@@ -4,12 +4,15 @@ create schema if not exists raw;
 
 create sequence if not exists raw.load_id_seq start 1;
 
--- The ledger: one row per file per load attempt.
+-- The ledger: one row per file per load attempt (a skipped file, same content already loaded,
+-- writes nothing). A file's rows in raw.activities/raw.rejects are those of its latest
+-- 'loaded'/'replaced' attempt; a failed attempt leaves the previous rows in place.
 create table if not exists raw.loads (
     load_id bigint primary key,          -- increasing: the load order of files
     file_name varchar not null,          -- base name: the identity of a file across re-exports
     file_path varchar not null,          -- path as resolved at load time
     content_hash varchar not null,       -- sha256 of the file's bytes (as stored, gzip or not)
+    file_bytes bigint not null,          -- size of the file as stored
     container varchar,                   -- 'export' | 'jsonl' | null when unreadable
     is_compressed boolean not null,
     records integer not null,            -- records found in the file
@@ -18,8 +21,8 @@ create table if not exists raw.loads (
     metadata_start_at timestamp,         -- export envelope window (null for JSON lines)
     metadata_end_at timestamp,
     declared_count integer,              -- metadata.activities_count
-    status varchar not null,             -- 'loaded' | 'replaced' | 'failed'
-    message varchar,                     -- failure reason or warning, for a person
+    status varchar not null,             -- 'loaded' | 'replaced' (a re-export) | 'failed'
+    message varchar,                     -- failure reason or count warning, for a person
     started_at timestamp not null,
     finished_at timestamp not null
 );
@@ -43,7 +46,7 @@ create table if not exists raw.activities (
 create table if not exists raw.rejects (
     load_id bigint not null,
     file_name varchar not null,
-    position integer,                    -- line or index; null when the file itself failed
-    raw_text varchar,
+    position integer,                    -- 1-based line (JSON lines) or index in activities_data
+    raw_text varchar,                    -- the record as read (invalid bytes shown as U+FFFD or ?)
     reason varchar not null
 );

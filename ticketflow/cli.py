@@ -6,6 +6,9 @@ non-zero exit; users never see a traceback for bad input.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 app = typer.Typer(
@@ -25,6 +28,400 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 # --- generate (generator/) -------------------------------------------------------------------
 
+
+@app.command()
+def generate(
+    tickets: Annotated[
+        int, typer.Option("--tickets", "-n", help="Number of tickets to simulate.")
+    ] = 1000,
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Output file (gzipped if it ends .gz), '-' for stdout, or with --daily a "
+            "directory.",
+        ),
+    ] = "-",
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="jsonl (one activity per line) or export (Freshdesk's envelope with metadata). "
+            "(default: jsonl; export with --daily)",
+            show_default=False,
+        ),
+    ] = None,
+    daily: Annotated[
+        bool,
+        typer.Option(
+            "--daily",
+            help="One export file per account-local day in the output directory, named "
+            "activities_<account>_<D>_<M>_<YYYY>.json like Freshdesk's.",
+        ),
+    ] = False,
+    gzip_daily: Annotated[
+        bool, typer.Option("--gzip", help="With --daily: write .json.gz files.")
+    ] = False,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            help="First account-local day of the window, YYYY-MM-DD. (default: 2026-04-01)",
+            show_default=False,
+        ),
+    ] = None,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            "--days", help="Length of the window in days. (default: 30)", show_default=False
+        ),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed gives the same bytes.")
+    ] = 0,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            help="Worker processes (the output does not depend on it). (default: the CPU count)",
+            show_default=False,
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", help="TOML file overriding any part of the generator's configuration."
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Write random ticket activity in the shape of Freshdesk's activity export."""
+    import os
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from generator import GeneratorError, load_config, write_activities
+
+    try:
+        settings = load_config(config)
+        console = Console(stderr=True)
+        shown = not quiet and console.is_terminal
+        with Progress(console=console, disable=not shown, transient=True) as progress:
+            task = progress.add_task("Generating", total=max(tickets, 0))
+            summary = write_activities(
+                output,
+                tickets=tickets,
+                config=settings,
+                start=start,
+                days=days,
+                seed=seed,
+                workers=workers if workers is not None else os.cpu_count() or 1,
+                fmt=fmt,
+                daily=daily,
+                gzip_daily=gzip_daily,
+                progress=lambda done: progress.update(task, completed=done),
+            )
+    except GeneratorError as error:
+        raise fail(str(error)) from None
+    if not quiet:
+        share = max(summary.tickets, 1)
+        where = "stdout" if output == "-" else output
+        if daily:
+            where = f"{len(summary.files)} daily files in {output}"
+        typer.echo(
+            f"Wrote {summary.activities:,} activities of {summary.tickets:,} tickets to {where}: "
+            f"{summary.reopened / share:.1%} reopened, {summary.unresolved / share:.1%} "
+            f"unresolved at the window end, {summary.noted / share:.1%} with notes.",
+            err=True,
+        )
+
+
 # --- load (loader/) --------------------------------------------------------------------------
 
+
+@app.command("load")
+def load_command(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH",
+            help="Export files, directories or globs (envelope or JSON lines, gzip).",
+        ),
+    ],
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db", help="DuckDB file (default: $TICKETFLOW_DB, else data/warehouse.duckdb)."
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail a file, writing nothing, if any record is bad.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no summary table.")
+    ] = False,
+) -> None:
+    """Land activity exports in raw.activities (bad records in raw.rejects, ledger raw.loads).
+
+    Content already loaded is skipped; a new file under a loaded file's name replaces its rows.
+
+    Exit 1 when a file failed (unreadable, not JSON, --strict rejects), 2 on a bad argument.
+    """
+    from rich.console import Console
+
+    import loader
+    from loader.display import RichProgress, summary_table
+
+    console = Console(stderr=True)
+    progress = None if quiet else RichProgress(console)
+    try:
+        summary = loader.load_paths(paths, db, strict=strict, progress=progress)
+    except loader.LoaderError as error:
+        raise fail(str(error), 2) from None
+    finally:
+        if progress:
+            progress.stop()
+    if not quiet:
+        console.print(summary_table(summary))
+        for result in summary.warnings:
+            typer.echo(f"Warning: {result.path}: {result.warning}", err=True)
+    for result in summary.failed:
+        typer.echo(f"Error: {result.path}: {result.message}", err=True)
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
 # --- build, report, publish, export, run (ticketflow/) --------------------------------------
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Working DuckDB file. [default: $TICKETFLOW_DB, else data/warehouse.duckdb]",
+        dir_okay=False,
+    ),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+
+
+def _db(db: Path | None) -> Path:
+    from loader import database
+
+    return db or database.default_db_path()
+
+
+@app.command()
+def build(
+    db: DbOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Close ongoing status intervals at this UTC time (YYYY-MM-DD HH:MM:SS). "
+            "[default: the later of the latest export window end and the latest activity]",
+        ),
+    ] = None,
+    select: Annotated[
+        str | None,
+        typer.Option("--select", "-s", help="dbt node selection (default: the whole project)."),
+    ] = None,
+    publish: Annotated[
+        bool,
+        typer.Option(
+            "--publish/--no-publish",
+            help="After a successful build, publish the marts (see `ticketflow publish`).",
+        ),
+    ] = True,
+    quiet: QuietOption = False,
+) -> None:
+    """Build and test the marts: `dbt build` (seeds, models, tests) on the working file."""
+    run_build(_db(db), as_of=as_of, select=select, quiet=quiet)
+    if publish:
+        publish_marts(_db(db), quiet=quiet)
+
+
+def run_build(db: Path, *, as_of: str | None, select: str | None, quiet: bool) -> None:
+    """dbt build with its output on stderr; a failed build exits non-zero with one line."""
+    from ticketflow.dbt import DbtError
+    from ticketflow.dbt import build as dbt_build
+
+    echo = None if quiet else (lambda line: typer.echo(line, err=True))
+    try:
+        run = dbt_build(db, as_of=as_of, select=select, echo=echo)
+    except DbtError as error:
+        raise fail(str(error)) from None
+    for warning in run.warnings:
+        typer.echo(f"Warning: {warning.name}: {warning.message}", err=True)
+    if not quiet:
+        typer.echo(run.describe(), err=True)
+
+
+@app.command()
+def report(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Report file; the format follows the extension: .txt, .md, .csv or .html.",
+            dir_okay=False,
+        ),
+    ],
+    db: DbOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Write the ticket metrics report from the marts (run `dbt build` first)."""
+    from ticketflow.report import ReportError, write_report
+
+    try:
+        write_report(_db(db), output)
+    except ReportError as error:
+        raise fail(str(error)) from None
+    if not quiet:
+        typer.echo(f"Report written to {output}", err=True)
+
+
+@app.command()
+def publish(db: DbOption = None, quiet: QuietOption = False) -> None:
+    """Publish the marts for BI tools: serve.duckdb and parquet/ next to the working file.
+
+    Both are replaced atomically: readers see the previous publication or the new one,
+    never a mix, and never hold a lock on the working database. `ticketflow build` does
+    this after every successful build.
+    """
+    publish_marts(_db(db), quiet=quiet)
+
+
+def publish_marts(db: Path, *, quiet: bool) -> None:
+    from ticketflow.publish import PublishError
+    from ticketflow.publish import publish as publish_to_serving
+
+    try:
+        publication = publish_to_serving(db)
+    except PublishError as error:
+        raise fail(str(error)) from None
+    if not quiet:
+        typer.echo(publication.describe(), err=True)
+
+
+@app.command()
+def export(
+    sqlite: Annotated[
+        Path,
+        typer.Option(
+            "--sqlite", help="SQLite file to write (replaced if it exists).", dir_okay=False
+        ),
+    ],
+    db: DbOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Export the marts to the original system's SQLite schema.
+
+    Tables: ticket, activity_history, ticket_details (see ticketflow/export.py for the
+    column mapping).
+    """
+    from ticketflow.export import ExportError, export_sqlite
+
+    try:
+        counts = export_sqlite(_db(db), sqlite)
+    except ExportError as error:
+        raise fail(str(error)) from None
+    if not quiet:
+        rows = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+        typer.echo(f"Exported to {sqlite}: {rows} rows", err=True)
+
+
+@app.command()
+def run(
+    tickets: Annotated[
+        int, typer.Option("--tickets", "-n", help="Number of tickets to generate.", min=1)
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Activities file to generate: *.json[.gz] Freshdesk's export envelope, "
+            "otherwise JSON lines (*.jsonl[.gz]).",
+            dir_okay=False,
+        ),
+    ],
+    report_path: Annotated[
+        Path,
+        typer.Option(
+            "--report",
+            "-r",
+            help="Report file (.txt, .md, .csv or .html); the .html and .csv siblings are "
+            "written too.",
+            dir_okay=False,
+        ),
+    ],
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed gives the same data.")
+    ] = 0,
+    db: DbOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """The whole pipeline: generate -> load -> dbt build (models and tests) -> reports -> publish.
+
+    Like the original `main_program.py -n 10 -o x.json -r x.report.txt`. A failing stage
+    stops the run with one line naming it and exit code 1.
+    """
+    from ticketflow.pipeline import PipelineError
+    from ticketflow.pipeline import run as run_pipeline
+
+    progress = None if quiet else _RunProgress()
+    try:
+        result = run_pipeline(
+            tickets=tickets,
+            activities_path=output,
+            report_path=report_path,
+            db_path=_db(db),
+            seed=seed,
+            progress=progress,
+        )
+    except PipelineError as error:
+        raise fail(str(error)) from None
+    finally:
+        if progress:
+            progress.stop()
+    if quiet:
+        return
+    publication = result.publication
+    reports = ", ".join(str(path) for path in result.reports)
+    typer.echo(f"Done in {result.seconds:.1f} s. Where everything is:")
+    typer.echo(
+        f"  activities  {result.activities_path} "
+        f"({result.activities:,} activities, {result.tickets:,} tickets)"
+    )
+    typer.echo(f"  warehouse   {result.db_path} (raw, staging, marts; dbt: target/)")
+    typer.echo(f"  reports     {reports}")
+    typer.echo(f"  serving     {publication.serve_path} (read-only), {publication.parquet_dir}/")
+    typer.echo("  dbt docs    make docs -> target/static_index.html")
+
+
+class _RunProgress:
+    """Pipeline progress on stderr: a line per stage, a spinner with dbt's latest line."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+
+        self._console = Console(stderr=True, highlight=False)
+        self._status = self._console.status("")
+
+    def stage_started(self, number: int, name: str, description: str) -> None:
+        self._console.print(f"[bold][{number}/5] {name}[/bold] {description}", soft_wrap=True)
+        self._status.update(f"{name}...")
+        self._status.start()
+
+    def stage_detail(self, line: str) -> None:
+        self._status.update(line.strip()[-100:])
+
+    def stage_finished(self, number: int, name: str, summary: str, seconds: float) -> None:
+        self._status.stop()
+        self._console.print(f"      {summary} ({seconds:.1f} s)", soft_wrap=True)
+
+    def stop(self) -> None:
+        self._status.stop()

@@ -1,0 +1,72 @@
+"""What a person sees of a load: a rich progress bar and a summary table (on stderr)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from loader.landing import FileResult, LoadSummary
+from loader.sources import SourceFile
+
+
+class RichProgress:
+    """Progress by bytes over the files of a load; a spinner while a large file is parsed."""
+
+    def __init__(self, console: Console) -> None:
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self._task = self._progress.add_task("loading", total=0)
+
+    def begin(self, sources: Sequence[SourceFile]) -> None:
+        self._progress.update(self._task, total=sum(source.size for source in sources))
+        self._progress.start()
+
+    def file_started(self, source: SourceFile) -> None:
+        self._progress.update(self._task, description=source.file_name)
+
+    def file_finished(self, source: SourceFile, result: FileResult) -> None:
+        self._progress.advance(self._task, source.size)
+
+    def stop(self) -> None:
+        if self._progress.live.is_started:
+            self._progress.stop()
+
+
+def summary_table(summary: LoadSummary) -> Table:
+    """One row per file, then the totals: files, loaded, rejected, skipped, failed, warnings."""
+    notes = f"{summary.skipped} skipped, {len(summary.failed)} failed, "
+    notes += f"{len(summary.warnings)} warnings"
+    table = Table(title="ticketflow load", show_footer=True)
+    table.add_column("file", footer=f"{len(summary.files)} files", overflow="fold")
+    table.add_column("status")
+    table.add_column("records", justify="right", footer=f"{summary.records:,}")
+    table.add_column("loaded", justify="right", footer=f"{summary.loaded:,}")
+    table.add_column("rejected", justify="right", footer=f"{summary.rejected:,}")
+    table.add_column("note", footer=notes)
+    for result in summary.files:
+        table.add_row(
+            result.path.name,
+            result.status,
+            f"{result.records:,}",
+            f"{result.loaded:,}",
+            f"{result.rejected:,}",
+            result.message or result.warning or "",
+        )
+    return table

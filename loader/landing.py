@@ -1,0 +1,543 @@
+"""Landing export files into raw.activities, raw.rejects and raw.loads.
+
+Each file is parsed, validated and typed by DuckDB in one statement (records never pass
+through Python) into a temporary stage, then lands in one transaction: its good records in
+raw.activities, its bad ones in raw.rejects with a reason, and one ledger row in raw.loads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+import duckdb
+
+from loader.database import MEMORY_LIMIT, connect, default_db_path
+from loader.errors import LoaderError
+from loader.sources import SourceFile, content_hash, find_files, sniff
+
+TIME_FORMAT = "%d-%m-%Y %H:%M:%S %z"
+# The reader's buffer bounds its parallelism (a buffer per task): a small one for a big file.
+MAX_LINE_BYTES = 8 * 2**20
+LINE_BUFFER_BYTES = 16 * 2**20
+# read_json buffers a whole export object: twice the file (gzip: a generous ratio), capped.
+# A whole object must fit DuckDB's memory limit (several times its size): large exports
+# belong in JSON lines, which stream.
+MIN_EXPORT_BYTES = 16 * 2**20
+MAX_EXPORT_BYTES = 2**30
+EXPANSION = {False: 2, True: 32}
+CSV_REJECTS = "loader_line_errors"
+CSV_SCANS = "loader_line_scans"
+
+# Both containers yield one row per record, in file order; the stage table is written in that
+# order (insertion order is preserved), so a record's position is its stage rowid + 1 and the
+# parse runs on every thread. JSON lines: each line as one text column (no quoting, a delimiter
+# JSON never holds unescaped); lines the reader cannot take (invalid UTF-8, ...) go to its own
+# rejects table with their line number. Blank lines stay in the stage to keep the numbering.
+JSONL_RECORDS = f"""
+select line
+from read_csv(
+    $path, columns = {{'line': 'VARCHAR'}}, header = false, auto_detect = false,
+    delim = e'\\x01', quote = '', escape = '', compression = $compression,
+    max_line_size = {MAX_LINE_BYTES}, buffer_size = {LINE_BUFFER_BYTES}, store_rejects = true,
+    rejects_table = '{CSV_REJECTS}', rejects_scan = '{CSV_SCANS}'
+)
+"""
+
+# Export envelope: activities_data unnested (a JSON null element is a record too).
+EXPORT_RECORDS = """
+select coalesce(unnest(activities_data)::varchar, 'null') as line
+from read_json(
+    $path, columns = {'activities_data': 'JSON[]'}, format = 'unstructured',
+    compression = $compression, maximum_object_size = $object_bytes
+)
+"""
+
+EXPORT_METADATA = f"""
+select
+    timezone('UTC', try_strptime(metadata ->> 'start_at', '{TIME_FORMAT}')),
+    timezone('UTC', try_strptime(metadata ->> 'end_at', '{TIME_FORMAT}')),
+    try_cast((metadata -> 'activities_count')::varchar as integer)
+from read_json(
+    $path, columns = {{'metadata': 'JSON'}}, format = 'unstructured',
+    compression = $compression, maximum_object_size = $object_bytes
+)
+"""
+
+# One parse per record: the record minified (hashed, typed) and its envelope fields.
+STAGE = f"""
+create or replace temp table loader_stage as
+with parsed as (
+    select
+        line,
+        try(json_extract(line, [
+            '$', '$.performed_at', '$.ticket_id', '$.performer_type', '$.performer_id',
+            '$.activity'
+        ])) as parts
+    from ({{records}})
+),
+unpacked as (
+    select
+        line,
+        parts is not null as is_json,
+        parts[1]::varchar as record,
+        coalesce(parts[2]::varchar, 'null') as time_json,
+        coalesce(parts[3]::varchar, 'null') as ticket_json,
+        coalesce(parts[4]::varchar, 'null') as type_json,
+        coalesce(parts[5]::varchar, 'null') as performer_json,
+        parts[6] as activity
+    from parsed
+),
+typed as (
+    select
+        *,
+        -- a case, not an and: trim runs only on the lines that are not JSON
+        case when is_json then false else coalesce(trim(line, e' \\t\\r'), '') = '' end
+            as is_blank,
+        timezone('UTC', try_strptime(time_json ->> '$', '{TIME_FORMAT}')) as performed_at,
+        try_cast(ticket_json as bigint) as ticket_id,
+        try_cast(performer_json as bigint) as performer_id
+    from unpacked
+),
+judged as (
+    select
+        *,
+        -- a cast rounds 5.5 to 6: only values written as integers are integers
+        case
+            when is_blank then null
+            when not is_json then 'malformed JSON'
+            when left(record, 1) <> '{{' then 'not a JSON object'
+            when ticket_json = 'null' then 'missing ticket_id'
+            when ticket_id is null or ticket_id::varchar <> ticket_json
+                then 'ticket_id is not an integer: ' || ticket_json
+            when time_json = 'null' then 'missing performed_at'
+            when performed_at is null
+                then 'performed_at is not a time like "21-04-2017 09:33:38 +0000": ' || time_json
+            when activity is null then 'missing activity'
+            when left(activity, 1) <> '{{' then 'activity is not a JSON object: ' || activity
+            when performer_json <> 'null'
+                and (performer_id is null or performer_id::varchar <> performer_json)
+                then 'performer_id is not an integer: ' || performer_json
+            when type_json <> 'null' and left(type_json, 1) <> '"'
+                then 'performer_type is not a string: ' || type_json
+        end as reason
+    from typed
+)
+select
+    is_blank,
+    is_json,
+    reason,
+    performed_at,
+    ticket_id,
+    type_json ->> '$' as performer_type,
+    performer_id,
+    activity,
+    md5(record) as record_hash,
+    case when reason is not null then line end as raw_text
+from judged
+"""
+
+# The stage with positions. Reader rejects are missing from the stage, so with any of them
+# a line's number is its ordinal plus the rejected lines before it.
+STAGED = "select rowid + 1 as position, * from loader_stage where not is_blank"
+STAGED_AFTER_LINE_REJECTS = f"""
+with rejected as (
+    select good_before, max(rejected_so_far) as rejected_so_far
+    from (
+        select line - row_number() over (order by line) as good_before,
+            row_number() over (order by line) as rejected_so_far
+        from (select distinct line from {CSV_REJECTS})
+    )
+    group by good_before
+)
+select stage.position + coalesce(shift.rejected_so_far, 0) as position, stage.* exclude (position)
+from ({STAGED}) as stage
+asof left join rejected as shift on stage.position > shift.good_before
+"""
+
+LINE_REJECTS = f"""
+select
+    line as position,
+    ltrim(first(csv_line order by column_idx), e'\\r\\n') as raw_text,
+    case first(error_type order by column_idx)
+        when 'INVALID ENCODING' then 'invalid UTF-8'
+        when 'TOO MANY COLUMNS' then 'malformed JSON: raw control character U+0001'
+        when 'LINE SIZE OVER MAXIMUM' then 'line longer than {MAX_LINE_BYTES // 2**20} MiB'
+        else 'unreadable line: ' || first(error_message order by column_idx)
+    end as reason
+from {CSV_REJECTS}
+group by line
+"""
+
+CURRENT_FILES = """
+select file_name, content_hash, file_bytes from (
+    select file_name, content_hash, file_bytes,
+        row_number() over (partition by file_name order by load_id desc) as newest
+    from raw.loads where status <> 'failed'
+) where newest = 1
+"""
+
+
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    path: Path
+    status: str  # 'loaded' | 'replaced' | 'skipped' | 'failed'
+    records: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    message: str | None = None  # why it failed or was skipped
+    warning: str | None = None
+    load_id: int | None = None
+
+
+@dataclass
+class LoadSummary:
+    """The outcome of one load call, file by file in load order."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return sum(result.records for result in self.files)
+
+    @property
+    def loaded(self) -> int:
+        return sum(result.loaded for result in self.files)
+
+    @property
+    def rejected(self) -> int:
+        return sum(result.rejected for result in self.files)
+
+    @property
+    def skipped(self) -> int:
+        return sum(result.status == "skipped" for result in self.files)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [result for result in self.files if result.status == "failed"]
+
+    @property
+    def warnings(self) -> list[FileResult]:
+        return [result for result in self.files if result.warning]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+class Progress(Protocol):
+    """Receives the load's progress (the CLI shows it with rich)."""
+
+    def begin(self, sources: Sequence[SourceFile]) -> None: ...
+
+    def file_started(self, source: SourceFile) -> None: ...
+
+    def file_finished(self, source: SourceFile, result: FileResult) -> None: ...
+
+
+def load_paths(
+    paths: Iterable[str | Path],
+    db_path: str | Path | None = None,
+    *,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> LoadSummary:
+    """Load files, directories and globs into the raw schema of `db_path`.
+
+    `db_path` defaults to $TICKETFLOW_DB, else data/warehouse.duckdb. Raises LoaderError
+    (DatabaseLockedError) when the paths or the database are unusable; problems of single
+    files are reported in the summary, never raised.
+    """
+    files = find_files(list(paths))
+    connection = connect(db_path or default_db_path())
+    try:
+        sources = sorted((_inspect(connection, path) for path in files), key=_load_order)
+        if progress:
+            progress.begin(sources)
+        summary = LoadSummary()
+        for source in sources:
+            if progress:
+                progress.file_started(source)
+            result = _land(connection, source, strict)
+            summary.files.append(result)
+            if progress:
+                progress.file_finished(source, result)
+        return summary
+    finally:
+        connection.close()
+
+
+def _load_order(source: SourceFile) -> tuple[bool, datetime, str]:
+    """metadata.start_at, then path; files without a window (JSON lines) after the others."""
+    start = source.metadata_start_at
+    return (start is None, start or datetime.min, str(source.path))
+
+
+def _inspect(connection: duckdb.DuckDBPyConnection, path: Path) -> SourceFile:
+    try:
+        is_compressed, container, size = sniff(path)
+    except OSError as error:
+        return SourceFile(path, False, "jsonl", 0, error=f"cannot read: {error.strerror}")
+    source = SourceFile(path, is_compressed, container, size)
+    if container != "export":
+        return source
+    try:
+        start_at, end_at, declared = connection.execute(
+            EXPORT_METADATA, _file_parameters(source)
+        ).fetchone()
+    except duckdb.OutOfMemoryException:
+        message = (
+            f"an export object too large to read whole within the {MEMORY_LIMIT} memory limit;"
+            " export it as JSON lines"
+        )
+        return dataclasses.replace(source, error=message)
+    except duckdb.Error as error:
+        return dataclasses.replace(source, error=f"not a complete export file: {_reason(error)}")
+    return dataclasses.replace(
+        source, metadata_start_at=start_at, metadata_end_at=end_at, declared_count=declared
+    )
+
+
+def _file_parameters(source: SourceFile) -> dict[str, str | int]:
+    parameters: dict[str, str | int] = {
+        "path": str(source.path),
+        "compression": "gzip" if source.is_compressed else "none",
+    }
+    if source.container == "export":
+        expanded = source.size * EXPANSION[source.is_compressed]
+        parameters["object_bytes"] = min(max(expanded, MIN_EXPORT_BYTES), MAX_EXPORT_BYTES)
+    return parameters
+
+
+def _land(connection: duckdb.DuckDBPyConnection, source: SourceFile, strict: bool) -> FileResult:
+    started_at = _now()
+    current = {
+        name: (digest, size) for name, digest, size in connection.execute(CURRENT_FILES).fetchall()
+    }
+    # The content hash is needed first only when a loaded file has the same size; otherwise
+    # it is computed while DuckDB parses the file.
+    with ThreadPoolExecutor(max_workers=1) as hasher:
+        digest = hasher.submit(content_hash, source.path)
+        if source.error is None and any(size == source.size for _, size in current.values()):
+            skipped = _skipped(source, digest.result(), current)
+            if skipped:
+                return skipped
+        if source.error:
+            result = FileResult(source.path, "failed", message=source.error)
+        else:
+            try:
+                result = _stage(connection, source, strict)
+            except duckdb.Error as error:
+                message = f"cannot be read: {_reason(error)}"
+                result = FileResult(source.path, "failed", message=message)
+        return _write(connection, source, digest.result(), result, current, started_at)
+
+
+def _skipped(
+    source: SourceFile, digest: str, current: dict[str, tuple[str, int]]
+) -> FileResult | None:
+    same = [name for name, (loaded, _) in current.items() if loaded == digest]
+    if not same:
+        return None
+    already = "already loaded" if source.file_name in same else f"loaded as {same[0]}"
+    return FileResult(source.path, "skipped", message=f"same content {already}")
+
+
+def _write(
+    connection: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    digest: str,
+    result: FileResult,
+    current: dict[str, tuple[str, int]],
+    started_at: datetime,
+) -> FileResult:
+    """One transaction: replace the file's rows by the staged ones (unless it failed), ledger."""
+    connection.begin()
+    try:
+        result.load_id = _next_load_id(connection)
+        if result.status != "failed":
+            result.status = "replaced" if source.file_name in current else "loaded"
+            if result.status == "replaced":
+                for table in ("raw.activities", "raw.rejects"):
+                    connection.execute(
+                        f"delete from {table} where file_name = $name", {"name": source.file_name}
+                    )
+            _insert_rows(connection, source, result.load_id, started_at)
+        _insert_ledger(connection, source, digest, result, started_at)
+        connection.commit()
+    except duckdb.Error as error:
+        connection.rollback()
+        raise LoaderError(
+            f"{source.path}: cannot write to the database: {_reason(error)}"
+        ) from None
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        connection.execute("drop table if exists loader_stage")
+    return result
+
+
+def _stage(connection: duckdb.DuckDBPyConnection, source: SourceFile, strict: bool) -> FileResult:
+    """Parse the file into the temporary loader_stage (outside the file's transaction, so its
+    rowids count from 0); count its records; decide if it may land."""
+    connection.execute("set preserve_insertion_order = true")  # rowid order = file order
+    connection.execute(f"drop table if exists {CSV_REJECTS}")
+    connection.execute(f"drop table if exists {CSV_SCANS}")
+    is_jsonl = source.container == "jsonl"
+    records_sql = JSONL_RECORDS if is_jsonl else EXPORT_RECORDS
+    connection.execute(STAGE.replace("{records}", records_sql), _file_parameters(source))
+    line_rejects = _line_reject_count(connection) if is_jsonl else 0
+    staged, staged_rejects, json_values = connection.execute(
+        "select count(*), count(reason), count(*) filter (is_json)"
+        " from loader_stage where not is_blank"
+    ).fetchone()
+    records = staged + line_rejects
+    rejected = staged_rejects + line_rejects
+    result = FileResult(source.path, "staged", records, records - rejected, rejected)
+    if source.declared_count is not None and source.declared_count != records:
+        result.warning = (
+            f"metadata.activities_count is {source.declared_count} "
+            f"but the file holds {records} records"
+        )
+    if is_jsonl and records and not json_values:
+        return _failed(result, f"not JSON: none of its {records} lines is a JSON value")
+    if strict and rejected:
+        position, reason = connection.execute(
+            f"select position, reason from ({_all_rejects(line_rejects > 0)})"
+            " order by position limit 1"
+        ).fetchone()
+        where = "line" if is_jsonl else "record"
+        return _failed(
+            result,
+            f"strict: {rejected} of {records} records rejected, first at {where} {position}: "
+            f"{reason}",
+        )
+    return result
+
+
+def _failed(result: FileResult, message: str) -> FileResult:
+    result.status = "failed"
+    result.loaded = 0
+    result.message = message
+    return result
+
+
+def _line_reject_count(connection: duckdb.DuckDBPyConnection) -> int:
+    exists = connection.execute(
+        "select count(*) from duckdb_tables() where table_name = $name", {"name": CSV_REJECTS}
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return connection.execute(f"select count(distinct line) from {CSV_REJECTS}").fetchone()[0]
+
+
+def _staged(has_line_rejects: bool) -> str:
+    return STAGED_AFTER_LINE_REJECTS if has_line_rejects else STAGED
+
+
+def _all_rejects(has_line_rejects: bool) -> str:
+    staged = (
+        f"select position, raw_text, reason from ({_staged(has_line_rejects)}) "
+        "where reason is not null"
+    )
+    return f"{staged} union all {LINE_REJECTS}" if has_line_rejects else staged
+
+
+def _insert_rows(
+    connection: duckdb.DuckDBPyConnection, source: SourceFile, load_id: int, loaded_at: datetime
+) -> None:
+    keys = {"load_id": load_id, "name": source.file_name}
+    connection.execute("set preserve_insertion_order = false")  # rows carry their position
+    has_line_rejects = source.container == "jsonl" and _line_reject_count(connection) > 0
+    connection.execute(
+        f"""
+        insert into raw.activities
+        select
+            $load_id, $name, position, performed_at, ticket_id, performer_type, performer_id,
+            activity, record_hash, {_occurrence(connection)}, $loaded_at
+        from ({_staged(has_line_rejects)})
+        where reason is null
+        """,
+        {**keys, "loaded_at": loaded_at},
+    )
+    connection.execute(
+        f"""
+        insert into raw.rejects
+        select $load_id, $name, position, raw_text, reason
+        from ({_all_rejects(has_line_rejects)})
+        order by position
+        """,
+        keys,
+    )
+
+
+def _occurrence(connection: duckdb.DuckDBPyConnection) -> str:
+    """Index among identical records; the window (a sort) only when the file may repeat one
+    (a 64-bit hash of the record hash seen twice: cheap, and never misses a repeat)."""
+    repeats = connection.execute(
+        "select count(*) from loader_stage where reason is null and not is_blank"
+        " group by hash(record_hash) having count(*) > 1 limit 1"
+    ).fetchall()
+    if repeats:
+        return "row_number() over (partition by record_hash order by position)"
+    return "1"
+
+
+def _insert_ledger(
+    connection: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    digest: str,
+    result: FileResult,
+    started_at: datetime,
+) -> None:
+    connection.execute(
+        """
+        insert into raw.loads values (
+            $load_id, $name, $path, $hash, $bytes, $container, $compressed, $records, $loaded,
+            $rejected, $start_at, $end_at, $declared, $status, $message, $started_at, $finished_at
+        )
+        """,
+        {
+            "load_id": result.load_id,
+            "name": source.file_name,
+            "path": str(source.path),
+            "hash": digest,
+            "bytes": source.size,
+            "container": source.container if not source.error else None,
+            "compressed": source.is_compressed,
+            "records": result.records,
+            "loaded": result.loaded if result.status != "failed" else 0,
+            "rejected": result.rejected if result.status != "failed" else 0,
+            "start_at": source.metadata_start_at,
+            "end_at": source.metadata_end_at,
+            "declared": source.declared_count,
+            "status": result.status,
+            "message": result.message or result.warning,
+            "started_at": started_at,
+            "finished_at": _now(),
+        },
+    )
+
+
+def _next_load_id(connection: duckdb.DuckDBPyConnection) -> int:
+    return connection.execute("select nextval('raw.load_id_seq')").fetchone()[0]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _reason(error: duckdb.Error) -> str:
+    """The first line of a DuckDB error, without its 'Invalid Input Error: ' prefix."""
+    first = str(error).strip().splitlines()[0].split("Error: ", 1)[-1]
+    if first.startswith("The CSV Parser state machine reached an invalid state"):
+        return "cannot be split into lines (a carriage return inside a line?)"
+    return first

@@ -1,0 +1,376 @@
+"""The loader: every activity lands once, bad records are rejected with a reason."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+import loader
+from ticketflow.cli import app
+
+FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+if not FIXTURES.exists():
+    FIXTURES = Path("/work/shared/fixtures")
+REAL = FIXTURES / "freshdesk-real"
+GOOD = {
+    "performed_at": "16-04-2026 14:00:58 +0200",
+    "ticket_id": 526,
+    "performer_type": "user",
+    "performer_id": 7,
+    "activity": {"status": "Open", "cf_x_1": None},
+}
+
+
+def line(record: object) -> str:
+    return json.dumps(record, separators=(",", ":"))
+
+
+def with_(**changes: object) -> str:
+    record = {**GOOD, **changes}
+    return line({key: value for key, value in record.items() if value is not ...})
+
+
+def invoke(*args: str | Path) -> object:
+    return CliRunner().invoke(app, ["load", *map(str, args)])
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_real_exports_and_spec_sample_land_completely(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    result = invoke(REAL, FIXTURES / "spec-sample.json", "--db", db, "--quiet")
+    assert (result.exit_code, result.stderr) == (0, "")
+    declared = {
+        path.name: json.loads(path.read_text())["metadata"]["activities_count"]
+        for path in [*REAL.glob("*.json"), FIXTURES / "spec-sample.json"]
+    }
+    ledger = query(db, "select file_name, records, loaded, rejected, declared_count from raw.loads")
+    assert {row[0]: row[1:] for row in ledger} == {
+        name: (count, count, 0, count) for name, count in declared.items()
+    }
+    landed = query(db, "select file_name, count(*) from raw.activities group by all")
+    assert dict(landed) == {name: count for name, count in declared.items() if count}
+    assert query(db, "select count(*) from raw.rejects") == [(0,)]
+    # files in order of metadata.start_at: the 2017 sample first, then the days of April 2026
+    order = [name for (name,) in query(db, "select file_name from raw.loads order by load_id")]
+    assert order[0] == "spec-sample.json"
+    assert order[1:] == sorted(order[1:], key=lambda name: int(name.split("_")[2]))
+
+
+def test_typed_columns_are_utc_and_activity_kept_whole(tmp_path: Path) -> None:
+    source = tmp_path / "a.jsonl"
+    system = {k: v for k, v in GOOD.items() if k != "performer_id"} | {"performer_type": "system"}
+    source.write_text(line(GOOD) + "\n" + line(system) + "\n")
+    assert invoke(source, "--db", tmp_path / "w.duckdb", "-q").exit_code == 0
+    rows = query(
+        tmp_path / "w.duckdb",
+        "select position, performed_at::varchar, ticket_id, performer_type, performer_id,"
+        " activity::varchar from raw.activities order by position",
+    )
+    assert rows == [
+        (1, "2026-04-16 12:00:58", 526, "user", 7, '{"status":"Open","cf_x_1":null}'),
+        (2, "2026-04-16 12:00:58", 526, "system", None, '{"status":"Open","cf_x_1":null}'),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        (b'{"ticket_id": 1,', "malformed JSON"),
+        (b"[1, 2]", "not a JSON object"),
+        (with_(ticket_id=...).encode(), "missing ticket_id"),
+        (with_(ticket_id="526").encode(), 'ticket_id is not an integer: "526"'),
+        (with_(ticket_id=5.5).encode(), "ticket_id is not an integer: 5.5"),
+        (with_(performed_at=...).encode(), "missing performed_at"),
+        (
+            with_(performed_at="2026-04-16 14:00").encode(),
+            'performed_at is not a time like "21-04-2017 09:33:38 +0000": "2026-04-16 14:00"',
+        ),
+        (with_(activity=[1]).encode(), "activity is not a JSON object: [1]"),
+        (with_(activity=...).encode(), "missing activity"),
+        (with_(performer_id="x").encode(), 'performer_id is not an integer: "x"'),
+        (
+            line(GOOD).replace("Open", "Op\\xffen").encode().replace(b"\\xff", b"\xff"),
+            "invalid UTF-8",
+        ),
+    ],
+)
+def test_bad_record_is_rejected_and_the_rest_loads(tmp_path: Path, bad: bytes, reason: str) -> None:
+    source = tmp_path / "mixed.jsonl"
+    source.write_bytes(line(GOOD).encode() + b"\n" + bad + b"\n" + with_(ticket_id=9).encode())
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db, "-q")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert query(db, "select position, ticket_id from raw.activities order by 1") == [
+        (1, 526),
+        (3, 9),
+    ]
+    assert query(db, "select file_name, position, reason from raw.rejects") == [
+        ("mixed.jsonl", 2, reason)
+    ]
+    assert query(db, "select records, loaded, rejected, status from raw.loads") == [
+        (3, 2, 1, "loaded")
+    ]
+
+
+def test_bom_crlf_and_blank_lines_are_not_errors(tmp_path: Path) -> None:
+    source = tmp_path / "windows.jsonl"
+    body = "\r\n".join([line(GOOD), "", "   ", with_(ticket_id=2), ""])
+    source.write_bytes(b"\xef\xbb\xbf" + body.encode())
+    db = tmp_path / "w.duckdb"
+    assert invoke(source, "--db", db, "-q").exit_code == 0
+    assert query(db, "select position, ticket_id from raw.activities order by 1") == [
+        (1, 526),
+        (4, 2),
+    ]
+    assert query(db, "select records, rejected from raw.loads") == [(2, 0)]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"id,name\n1,x\n", "not JSON: none of its 2 lines is a JSON value"),
+        (
+            b'{"activities_data": [{"ticket_id": 1}, {"tick',
+            "not a complete export file: Malformed JSON",
+        ),
+        (b"\x1f\x8b\x08\x00garbage", "cannot be read"),
+        (
+            b'{"a": "x\ry"}\n',
+            "cannot be read: cannot be split into lines (a carriage return inside a line?)",
+        ),
+    ],
+)
+def test_unreadable_file_fails_alone(tmp_path: Path, content: bytes, message: str) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(content)
+    good = tmp_path / "good.jsonl"
+    good.write_text(line(GOOD))
+    db = tmp_path / "w.duckdb"
+    result = invoke(broken, good, "--db", db, "-q")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {broken}: {message}")
+    assert len(result.stderr.splitlines()) == 1
+    ledger = query(db, "select file_name, status, loaded, message from raw.loads order by 1")
+    assert [row[:3] for row in ledger] == [
+        ("broken.json", "failed", 0),
+        ("good.jsonl", "loaded", 1),
+    ]
+    assert ledger[0][3].startswith(message)
+    assert query(db, "select file_name from raw.activities") == [("good.jsonl",)]
+
+
+def test_declared_count_mismatch_is_a_warning(tmp_path: Path) -> None:
+    export = {
+        "metadata": {"start_at": "20-04-2017 10:00:00 +0000", "activities_count": 3},
+        "activities_data": [GOOD],
+    }
+    source = tmp_path / "short.json"
+    source.write_text(json.dumps(export))
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db)
+    assert result.exit_code == 0
+    warning = "metadata.activities_count is 3 but the file holds 1 records"
+    assert result.stderr.endswith(f"Warning: {source}: {warning}\n")
+    assert result.stderr.count("Warning:") == 1
+    assert query(db, "select status, loaded, message from raw.loads") == [("loaded", 1, warning)]
+
+
+def test_strict_fails_a_file_with_any_reject_writing_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "mixed.jsonl"
+    source.write_text(line(GOOD) + "\n" + with_(ticket_id=...) + "\n")
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db, "--strict", "-q")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {source}: strict: 1 of 2 records rejected, first at line 2: missing ticket_id\n"
+    )
+    assert query(db, "select count(*) from raw.activities") == [(0,)]
+    assert query(db, "select count(*) from raw.rejects") == [(0,)]
+    assert query(db, "select status, loaded from raw.loads") == [("failed", 0)]
+
+
+def test_quotes_and_spaces_in_a_file_name(tmp_path: Path) -> None:
+    source = tmp_path / 'it\'s a "day" ; drop table x.jsonl'
+    source.write_text(line(GOOD))
+    db = tmp_path / "w.duckdb"
+    assert invoke(source, "--db", db, "-q").exit_code == 0
+    assert query(db, "select file_name from raw.activities") == [(source.name,)]
+
+
+def test_same_content_is_skipped_and_said(tmp_path: Path) -> None:
+    source = tmp_path / "a.jsonl"
+    source.write_text(line(GOOD))
+    db = tmp_path / "w.duckdb"
+    assert invoke(source, "--db", db, "-q").exit_code == 0
+    summary = loader.load_paths([source], db)
+    assert [(r.status, r.message) for r in summary.files] == [
+        ("skipped", "same content already loaded")
+    ]
+    assert query(db, "select count(*) from raw.activities") == [(1,)]
+    assert query(db, "select count(*) from raw.loads") == [(1,)]
+
+
+def test_re_export_replaces_the_files_rows(tmp_path: Path) -> None:
+    source = tmp_path / "day.jsonl"
+    source.write_text(line(GOOD) + "\n" + with_(ticket_id="bad"))
+    db = tmp_path / "w.duckdb"
+    loader.load_paths([source], db)
+    source.write_text("\n".join([with_(ticket_id=1), with_(ticket_id=2), with_(ticket_id=3)]))
+    summary = loader.load_paths([source], db)
+    assert [(r.status, r.loaded) for r in summary.files] == [("replaced", 3)]
+    assert query(db, "select ticket_id from raw.activities order by 1") == [(1,), (2,), (3,)]
+    assert query(db, "select count(*) from raw.rejects") == [(0,)]
+    assert query(db, "select status from raw.loads order by load_id") == [
+        ("loaded",),
+        ("replaced",),
+    ]
+
+
+def test_envelope_gzip_and_json_lines_land_the_same_activities(tmp_path: Path) -> None:
+    records = [GOOD, {**GOOD, "ticket_id": 2}, GOOD]  # GOOD twice: occurrences 1 and 2
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    pretty = json.dumps({"metadata": {"activities_count": 3}, "activities_data": records}, indent=2)
+    (tmp_path / "a" / "export.jsonl").write_text(pretty)  # the name says nothing
+    with gzip.open(tmp_path / "b" / "lines.json", "wt") as handle:
+        handle.write("\n".join(json.dumps(record) for record in records))
+    columns = (
+        "position, performed_at, ticket_id, performer_type, performer_id, activity::varchar,"
+        " record_hash, occurrence"
+    )
+    landed = []
+    for folder in ("a", "b"):
+        db = tmp_path / f"{folder}.duckdb"
+        assert invoke(tmp_path / folder, "--db", db, "-q").exit_code == 0
+        landed.append(query(db, f"select {columns} from raw.activities order by position"))
+    assert landed[0] == landed[1]
+    assert [row[-1] for row in landed[0]] == [1, 1, 2]
+    assert query(tmp_path / "b.duckdb", "select container, is_compressed from raw.loads") == [
+        ("jsonl", True)
+    ]
+
+
+def test_locked_database_names_the_holder(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(db)!r}); "
+            "print('ready', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "ready\n"
+        source = tmp_path / "a.jsonl"
+        source.write_text(line(GOOD))
+        result = invoke(source, "--db", db, "-q")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: database {db} is locked by another process: ")
+    assert result.stderr.endswith(f"(PID {holder.pid})\n")
+
+
+KILLER = """
+import os, signal, sys, threading, time
+import loader
+from loader import landing
+
+def kill():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+class KillDuring:
+    def begin(self, sources): pass
+    def file_started(self, source):
+        if source.file_name == "b_big.jsonl" and sys.argv[1] == "parse":
+            threading.Timer(0.1, kill).start()
+    def file_finished(self, source, result): pass
+
+write_ledger = landing._insert_ledger
+def write_ledger_then_die(connection, source, *args):
+    write_ledger(connection, source, *args)
+    if source.file_name == "b_big.jsonl":
+        kill()  # rows and ledger row written, not committed
+
+if sys.argv[1] == "commit":
+    landing._insert_ledger = write_ledger_then_die
+loader.load_paths(sys.argv[3:], sys.argv[2], progress=KillDuring())
+time.sleep(30)
+"""
+BIG = 400_000
+
+
+@pytest.mark.parametrize("moment", ["parse", "commit"])
+def test_killed_load_leaves_the_database_as_before_and_the_next_run_completes(
+    tmp_path: Path, moment: str
+) -> None:
+    small, big, db = tmp_path / "a_small.jsonl", tmp_path / "b_big.jsonl", tmp_path / "w.duckdb"
+    small.write_text(line(GOOD))
+    with duckdb.connect() as connection:
+        connection.execute(
+            "copy (select json_object('performed_at', '16-04-2026 14:00:58 +0000', "
+            "'ticket_id', i, 'performer_type', 'user', 'activity', json_object('note', i)) "
+            f"from range({BIG}) t(i)) to '{big}' (format csv, header false, quote '')"
+        )
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLER, moment, str(db), str(small), str(big)], check=False
+    )
+    assert killed.returncode == -9
+    assert query(db, "select file_name, loaded from raw.loads") == [("a_small.jsonl", 1)]
+    assert query(db, "select file_name, count(*) from raw.activities group by all") == [
+        ("a_small.jsonl", 1)
+    ]
+    summary = loader.load_paths([small, big], db)
+    assert [(r.status, r.loaded) for r in summary.files] == [("skipped", 0), ("loaded", BIG)]
+    assert query(db, "select file_name, loaded from raw.loads where status = 'loaded'") == [
+        ("a_small.jsonl", 1),
+        ("b_big.jsonl", BIG),
+    ]
+    # the positions of a file read by several threads are its line numbers
+    assert query(
+        db,
+        "select count(*), count(*) filter (where position = ticket_id + 1) from raw.activities"
+        " where file_name = 'b_big.jsonl'",
+    ) == [(BIG, BIG)]
+
+
+def test_db_defaults_to_ticketflow_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TICKETFLOW_DB", str(tmp_path / "env" / "w.duckdb"))
+    source = tmp_path / "a.jsonl"
+    source.write_text(line(GOOD))
+    assert invoke(source, "-q").exit_code == 0
+    assert query(tmp_path / "env" / "w.duckdb", "select count(*) from raw.activities") == [(1,)]
+
+
+@pytest.mark.parametrize(
+    ("argument", "message"),
+    [
+        ("missing.jsonl", "no such file or directory: missing.jsonl"),
+        ("nothing-*.json", "no file matches: nothing-*.json"),
+        ("empty", "no export files (*.json, *.jsonl, *.ndjson, *.gz) in empty"),
+    ],
+)
+def test_bad_path_argument_loads_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argument: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("not an export")
+    result = invoke(argument, "--db", tmp_path / "w.duckdb")
+    assert (result.exit_code, result.stderr) == (2, f"Error: {message}\n")
+    assert not (tmp_path / "w.duckdb").exists()
