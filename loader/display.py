@@ -51,15 +51,21 @@ class RichProgress:
 
 def summary_table(summary: LoadSummary) -> Table:
     """One row per file, then the totals: files, loaded, rejected, skipped, failed, warnings."""
-    notes = f"{summary.skipped} skipped, {len(summary.failed)} failed, "
-    notes += f"{len(summary.warnings)} warnings"
-    table = Table(title="ticketflow load", show_footer=True)
-    table.add_column("file", footer=f"{len(summary.files)} files", overflow="fold")
+    table = Table(
+        title="ticketflow load",
+        caption=(
+            f"{len(summary.files)} files: {summary.loaded:,} loaded, {summary.rejected:,} rejected,"
+            f" {summary.skipped} skipped, {len(summary.failed)} failed,"
+            f" {len(summary.warnings)} warnings"
+        ),
+        show_footer=True,
+    )
+    table.add_column("file", footer="total", no_wrap=True)
     table.add_column("status")
     table.add_column("records", justify="right", footer=f"{summary.records:,}")
     table.add_column("loaded", justify="right", footer=f"{summary.loaded:,}")
     table.add_column("rejected", justify="right", footer=f"{summary.rejected:,}")
-    table.add_column("note", footer=notes)
+    table.add_column("note", overflow="fold")
     for result in summary.files:
         table.add_row(
             result.path.name,

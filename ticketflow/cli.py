@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer._click import exceptions as click_errors
 
 app = typer.Typer(
     name="ticketflow",
@@ -24,6 +25,30 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     """Print one error line on stderr and return the Exit to raise."""
     typer.echo(f"Error: {message}", err=True)
     return typer.Exit(code)
+
+
+def main() -> None:
+    """The console script: the app, with usage errors as one line instead of a boxed panel.
+
+    Typer vendors click as `typer._click` (pinned in pyproject.toml); its exceptions are caught
+    here so that a mistyped option gets the same one-line `Error:` as any other bad input.
+    """
+    try:
+        code = app(standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as error:
+        typer.echo(error.ctx.get_help() if error.ctx else str(error), err=True)
+        code = 2
+    except click_errors.UsageError as error:
+        command = error.ctx.command_path if error.ctx else "ticketflow"
+        typer.echo(f"Error: {error.format_message()} (see {command} --help)", err=True)
+        code = error.exit_code
+    except click_errors.ClickException as error:
+        typer.echo(f"Error: {error.format_message()}", err=True)
+        code = error.exit_code
+    except typer.Abort:
+        typer.echo("Error: interrupted", err=True)
+        code = 130
+    raise SystemExit(code or 0)
 
 
 # --- generate (generator/) -------------------------------------------------------------------

@@ -1,0 +1,37 @@
+"""The installed `ticketflow` console script: usage errors are one line, help works."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TICKETFLOW = str(Path(sys.executable).parent / "ticketflow")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["generate", "-n", "abc"],
+            "Error: Invalid value for '--tickets' / '-n': Input should be a valid integer,"
+            " unable to parse string as an integer (see ticketflow generate --help)",
+        ),
+        (["nope"], "Error: No such command 'nope'. (see ticketflow --help)"),
+        (["load"], "Error: Missing argument 'PATH'. (see ticketflow load --help)"),
+    ],
+)
+def test_usage_errors_are_one_line(args: list[str], message: str) -> None:
+    result = subprocess.run([TICKETFLOW, *args], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr == message + "\n"
+    assert result.stdout == ""
+
+
+def test_help_lists_every_command() -> None:
+    result = subprocess.run([TICKETFLOW, "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    for command in ("generate", "load", "build", "report", "publish", "export", "run"):
+        assert command in result.stdout
