@@ -1,42 +1,68 @@
 {#- JSON access used by staging, dispatched because every engine spells it differently. -#}
 
-{#- The text of a top-level key (null when absent or null). -#}
-{% macro json_text(column, key) -%}
-    {{ return(adapter.dispatch('json_text', 'ticketflow')(column, key)) }}
+{#- Fields of a JSON object column as columns: a select of the `carry` columns and, for each
+    field (name, kind, path), the value at `path` (a list of keys, outermost first) as
+    kind 'text' (null when absent or null), 'json' (the JSON value) or 'has_key' (true when
+    the key is present, even with a null value). -#}
+{% macro json_extract_fields(relation, column, carry, fields) -%}
+    {{ return(adapter.dispatch('json_extract_fields', 'ticketflow')(relation, column, carry, fields)) }}
 {%- endmacro %}
 
-{% macro default__json_text(column, key) -%}
-    ({{ column }} ->> '{{ key }}')
+{% macro default__json_extract_fields(relation, column, carry, fields) -%}
+    select
+        {%- for c in carry %}
+        {{ c }},
+        {%- endfor %}
+        {%- for name, kind, path in fields %}
+        {%- set parent = namespace(sql=column) %}
+        {%- for key in path[:-1] %}{% set parent.sql = parent.sql ~ " -> '" ~ key ~ "'" %}{% endfor %}
+        {%- if kind == 'text' %}
+        ({{ parent.sql }} ->> '{{ path[-1] }}') as {{ name }}
+        {%- elif kind == 'json' %}
+        ({{ parent.sql }} -> '{{ path[-1] }}') as {{ name }}
+        {%- else %}
+        (({{ parent.sql }})::jsonb ? '{{ path[-1] }}') as {{ name }}
+        {%- endif %}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ relation }}
 {%- endmacro %}
 
-{% macro duckdb__json_text(column, key) -%}
-    ({{ column }} ->> '$."{{ key }}"')
-{%- endmacro %}
-
-{#- The JSON value of a top-level key. -#}
-{% macro json_value(column, key) -%}
-    {{ return(adapter.dispatch('json_value', 'ticketflow')(column, key)) }}
-{%- endmacro %}
-
-{% macro default__json_value(column, key) -%}
-    ({{ column }} -> '{{ key }}')
-{%- endmacro %}
-
-{% macro duckdb__json_value(column, key) -%}
-    ({{ column }} -> '$."{{ key }}"')
-{%- endmacro %}
-
-{#- True when the key is present, even with a null value. -#}
-{% macro json_has_key(column, key) -%}
-    {{ return(adapter.dispatch('json_has_key', 'ticketflow')(column, key)) }}
-{%- endmacro %}
-
-{% macro default__json_has_key(column, key) -%}
-    (({{ column }})::jsonb ? '{{ key }}')
-{%- endmacro %}
-
-{% macro duckdb__json_has_key(column, key) -%}
-    coalesce(json_exists({{ column }}, '$."{{ key }}"'), false)
+{% macro duckdb__json_extract_fields(relation, column, carry, fields) -%}
+    {#- Each `->>` parses the JSON text again; one json_extract_string / json_extract over a
+        list of paths parses it once per row for all of them. -#}
+    {%- set texts = [] -%}
+    {%- set values = [] -%}
+    {%- for name, kind, path in fields -%}
+        {%- set json_path = "'$.\"" ~ (path | join('"."')) ~ "\"'" -%}
+        {%- if kind == 'text' -%}
+            {%- do texts.append(json_path) if json_path not in texts -%}
+        {%- else -%}
+            {%- do values.append(json_path) if json_path not in values -%}
+        {%- endif -%}
+    {%- endfor %}
+    select
+        {%- for c in carry %}
+        {{ c }},
+        {%- endfor %}
+        {%- for name, kind, path in fields %}
+        {%- set json_path = "'$.\"" ~ (path | join('"."')) ~ "\"'" %}
+        {%- if kind == 'text' %}
+        field_texts[{{ texts.index(json_path) + 1 }}] as {{ name }}
+        {%- elif kind == 'json' %}
+        field_values[{{ values.index(json_path) + 1 }}] as {{ name }}
+        {%- else %}
+        field_values[{{ values.index(json_path) + 1 }}] is not null as {{ name }}
+        {%- endif %}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from (
+        select
+            {%- for c in carry %}
+            {{ c }},
+            {%- endfor %}
+            json_extract_string({{ column }}, [{{ texts | join(', ') }}]) as field_texts,
+            json_extract({{ column }}, [{{ values | join(', ') }}]) as field_values
+        from {{ relation }}
+    ) as parsed
 {%- endmacro %}
 
 {#- The object without the listed keys (null when nothing is left). -#}
@@ -49,11 +75,18 @@
 {%- endmacro %}
 
 {% macro duckdb__json_without_keys(column, keys) -%}
-    {#- A JSON merge patch (RFC 7396) with null for each key removes exactly those keys. -#}
-    nullif(
-        json_merge_patch({{ column }}, '{ {%- for key in keys %}"{{ key }}":null{% if not loop.last %},{% endif %}{% endfor -%} }'),
-        '{}'
-    )
+    {#- A JSON merge patch (RFC 7396) with null for each key removes exactly those keys. Most
+        objects carry only listed keys: a cheap look at the key names skips the patch. -#}
+    case
+        when list_bool_or(list_transform(
+            json_keys({{ column }}),
+            lambda key: key not in ({% for key in keys %}'{{ key }}'{{ ', ' if not loop.last }}{% endfor %})
+        ))
+            then nullif(
+                json_merge_patch({{ column }}, '{ {%- for key in keys %}"{{ key }}":null{% if not loop.last %},{% endif %}{% endfor -%} }'),
+                '{}'
+            )
+    end
 {%- endmacro %}
 
 {#- One row per key of a JSON object column: the `carry` columns, field_name, field_value. -#}

@@ -8,6 +8,14 @@ activities as (
 
 ),
 
+activity_order_keys as (
+
+    -- The ordering columns alone, read separately: a relation read twice through one CTE
+    -- gets materialized whole by some engines, DuckDB among them.
+    select ticket_id, performed_at, load_id, position from {{ ref('stg_raw__activities') }}
+
+),
+
 status_names as (
 
     select * from {{ ref('ticketflow_status_names') }}
@@ -30,6 +38,26 @@ activities_as_of as (
 
     -- With the `as_of` var set, the marts describe the tickets as they stood at that instant.
     select * from activities
+    {%- if as_of_var() is not none %}
+    where performed_at <= {{ as_of_var() }}
+    {%- endif %}
+
+),
+
+activity_order as (
+
+    -- The sequence is numbered on the ordering columns alone and joined back by the row's
+    -- place in its file: sorting four columns is several times cheaper than sorting all.
+    -- Activities after as_of sort last in their ticket, so leaving them out here too keeps
+    -- the numbers of the others.
+    select
+        load_id,
+        position,
+        row_number() over (
+            partition by ticket_id
+            order by performed_at, load_id, position
+        ) as activity_sequence
+    from activity_order_keys
     {%- if as_of_var() is not none %}
     where performed_at <= {{ as_of_var() }}
     {%- endif %}
@@ -72,12 +100,12 @@ mapped as (
 sequenced as (
 
     select
-        *,
-        row_number() over (
-            partition by ticket_id
-            order by performed_at, load_id, position
-        ) as activity_sequence
+        mapped.*,
+        activity_order.activity_sequence
     from mapped
+    inner join activity_order
+        on mapped.load_id = activity_order.load_id
+        and mapped.position = activity_order.position
 
 )
 

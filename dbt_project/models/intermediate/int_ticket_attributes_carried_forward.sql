@@ -16,6 +16,25 @@ activities as (
 
 ),
 
+agent_activities as (
+
+    -- The activities that set the agent (and below the group) are read on their own: a
+    -- relation read several times through one CTE gets materialized whole by some engines,
+    -- DuckDB among them (at 5M activities that spilled more than a GB to disk).
+    select ticket_id, activity_sequence, agent_id
+    from {{ ref('int_activities_sequenced') }}
+    where has_agent
+
+),
+
+group_activities as (
+
+    select ticket_id, activity_sequence, group_name
+    from {{ ref('int_activities_sequenced') }}
+    where has_group
+
+),
+
 agent_settings as (
 
     select
@@ -23,8 +42,7 @@ agent_settings as (
         agent_id,
         row_number() over ticket_order as setting_number,
         lag(agent_id) over ticket_order as previous_agent_id
-    from activities
-    where has_agent
+    from agent_activities
     window ticket_order as (partition by ticket_id order by activity_sequence)
 
 ),
@@ -57,8 +75,7 @@ group_settings as (
         group_name,
         row_number() over ticket_order as setting_number,
         lag(group_name) over ticket_order as previous_group_name
-    from activities
-    where has_group
+    from group_activities
     window ticket_order as (partition by ticket_id order by activity_sequence)
 
 ),

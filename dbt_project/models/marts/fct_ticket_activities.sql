@@ -62,10 +62,13 @@ final as (
         activities.record_hash,
         cast(activities.occurrence as integer) as occurrence
     from activities
+    -- Joined on the activity's place in its ticket (two integers) rather than its text id.
     left join status_intervals
-        on activities.activity_id = status_intervals.interval_id
+        on activities.ticket_id = status_intervals.ticket_id
+        and activities.activity_sequence = status_intervals.started_by_activity_sequence
     left join responses
-        on activities.activity_id = responses.activity_id
+        on activities.ticket_id = responses.ticket_id
+        and activities.activity_sequence = responses.activity_sequence
 
 )
 

@@ -1,3 +1,8 @@
+{#- A table, unlike the other staging models: deduplicating and parsing every activity is the
+    costliest step of the build, and as a view it ran again for each model and each data
+    test that reads it. -#}
+{{ config(materialized='table') }}
+
 {%- set bigint = api.Column.translate_type('bigint') -%}
 {%- set integer = api.Column.translate_type('integer') -%}
 {%- set boolean = api.Column.translate_type('boolean') -%}
@@ -10,41 +15,83 @@ activities as (
 
 ),
 
+activity_keys as (
+
+    -- The identity columns alone, read separately: a relation read twice through one CTE
+    -- gets materialized whole (activity JSON included) by some engines, DuckDB among them.
+    select record_hash, occurrence, load_id from {{ source('raw', 'activities') }}
+
+),
+
 loads as (
 
     select * from {{ ref('stg_raw__loads') }}
 
 ),
 
-current_load_activities as (
+first_copies as (
 
-    -- Only files whose load stands (not failed, not replaced by a re-export).
-    select activities.*
-    from activities
-    inner join loads
-        on activities.load_id = loads.load_id
-    where loads.is_current_load
-
-),
-
-ranked_copies as (
-
-    -- The same activity in overlapping files: identity is the record and its occurrence
-    -- among identical records; the copy from the earliest load (then position) is kept.
+    -- Only files whose load stands (not failed, not replaced by a re-export). The same
+    -- activity in overlapping files: identity is the record and its occurrence among
+    -- identical records; the copy from the earliest load is kept. A file holds each identity
+    -- once (occurrence numbers its repeats), so the load alone decides: a hash aggregate of
+    -- the keys, not a sort of every row.
     select
-        *,
-        row_number() over (
-            partition by record_hash, occurrence
-            order by load_id, position
-        ) as copy_number
-    from current_load_activities
+        activity_keys.record_hash,
+        activity_keys.occurrence,
+        min(activity_keys.load_id) as load_id
+    from activity_keys
+    inner join loads
+        on activity_keys.load_id = loads.load_id
+    where loads.is_current_load
+    group by activity_keys.record_hash, activity_keys.occurrence
 
 ),
 
 unique_activities as (
 
-    select * from ranked_copies
-    where copy_number = 1
+    select activities.*
+    from activities
+    inner join first_copies
+        on activities.record_hash = first_copies.record_hash
+        and activities.occurrence = first_copies.occurrence
+        and activities.load_id = first_copies.load_id
+
+),
+
+activity_fields as (
+
+    {{ json_extract_fields('unique_activities', 'activity', carry=[
+        'record_hash', 'occurrence', 'ticket_id', 'performed_at', 'load_id', 'file_name',
+        'position', 'performer_type', 'performer_id', 'activity',
+    ], fields=[
+        ('new_ticket_text', 'text', ['new_ticket']),
+        ('status', 'text', ['status']),
+        ('priority_text', 'text', ['priority']),
+        ('source_text', 'text', ['source']),
+        ('has_group', 'has_key', ['group']),
+        ('group_name', 'text', ['group']),
+        ('has_agent', 'has_key', ['agent_id']),
+        ('agent_id_text', 'text', ['agent_id']),
+        ('requester_id_text', 'text', ['requester_id']),
+        ('requester_text', 'text', ['requester']),
+        ('issue_type', 'text', ['issue_type']),
+        ('ticket_type', 'text', ['ticket_type']),
+        ('product', 'text', ['product']),
+        ('category', 'text', ['category']),
+        ('shipping_address', 'text', ['shipping_address']),
+        ('shipment_date_text', 'text', ['shipment_date']),
+        ('contacted_customer_text', 'text', ['contacted_customer']),
+        ('note_id_text', 'text', ['note', 'id']),
+        ('note_type_text', 'text', ['note', 'type']),
+        ('due_by_text', 'text', ['due_by']),
+        ('sla_policy', 'text', ['sla_policy']),
+        ('automation_type_text', 'text', ['automation', 'type']),
+        ('automation_rule', 'text', ['automation', 'rule']),
+        ('added_tags', 'json', ['added_tags']),
+        ('removed_tags', 'json', ['removed_tags']),
+        ('deleted_text', 'text', ['deleted']),
+    ]) }}
 
 ),
 
@@ -61,36 +108,33 @@ flattened as (
         position,
         performer_type,
         performer_id,
-        coalesce({{ dbt.safe_cast(json_text('activity', 'new_ticket'), boolean) }}, false) as is_new_ticket,
-        {{ json_text('activity', 'status') }} as status,
-        {{ dbt.safe_cast(json_text('activity', 'priority'), integer) }} as priority,
-        {{ dbt.safe_cast(json_text('activity', 'source'), integer) }} as source,
-        {{ json_has_key('activity', 'group') }} as has_group,
-        {{ json_text('activity', 'group') }} as group_name,
-        {{ json_has_key('activity', 'agent_id') }} as has_agent,
-        {{ dbt.safe_cast(json_text('activity', 'agent_id'), bigint) }} as agent_id,
-        {{ dbt.safe_cast(
-            'coalesce(' ~ json_text('activity', 'requester_id') ~ ', ' ~ json_text('activity', 'requester') ~ ')',
-            bigint
-        ) }} as requester_id,
-        {{ json_text('activity', 'issue_type') }} as issue_type,
-        {{ json_text('activity', 'ticket_type') }} as ticket_type,
-        {{ json_text('activity', 'product') }} as product,
-        {{ json_text('activity', 'category') }} as category,
-        {{ json_text('activity', 'shipping_address') }} as shipping_address,
-        {{ export_date(json_text('activity', 'shipment_date')) }} as shipment_date,
-        {{ dbt.safe_cast(json_text('activity', 'contacted_customer'), boolean) }} as contacted_customer,
-        {{ dbt.safe_cast(json_text(json_value('activity', 'note'), 'id'), bigint) }} as note_id,
-        {{ dbt.safe_cast(json_text(json_value('activity', 'note'), 'type'), integer) }} as note_type,
-        {{ export_time_to_utc(json_text('activity', 'due_by')) }} as due_by_at,
-        {{ json_text('activity', 'sla_policy') }} as sla_policy,
-        {{ dbt.safe_cast(json_text(json_value('activity', 'automation'), 'type'), integer) }} as automation_type,
-        {{ json_text(json_value('activity', 'automation'), 'rule') }} as automation_rule,
-        {{ json_value('activity', 'added_tags') }} as added_tags,
-        {{ json_value('activity', 'removed_tags') }} as removed_tags,
-        coalesce({{ dbt.safe_cast(json_text('activity', 'deleted'), boolean) }}, false) as is_deleted,
+        coalesce({{ dbt.safe_cast('new_ticket_text', boolean) }}, false) as is_new_ticket,
+        status,
+        {{ dbt.safe_cast('priority_text', integer) }} as priority,
+        {{ dbt.safe_cast('source_text', integer) }} as source,
+        has_group,
+        group_name,
+        has_agent,
+        {{ dbt.safe_cast('agent_id_text', bigint) }} as agent_id,
+        {{ dbt.safe_cast('coalesce(requester_id_text, requester_text)', bigint) }} as requester_id,
+        issue_type,
+        ticket_type,
+        product,
+        category,
+        shipping_address,
+        {{ export_date('shipment_date_text') }} as shipment_date,
+        {{ dbt.safe_cast('contacted_customer_text', boolean) }} as contacted_customer,
+        {{ dbt.safe_cast('note_id_text', bigint) }} as note_id,
+        {{ dbt.safe_cast('note_type_text', integer) }} as note_type,
+        {{ export_time_to_utc('due_by_text') }} as due_by_at,
+        sla_policy,
+        {{ dbt.safe_cast('automation_type_text', integer) }} as automation_type,
+        automation_rule,
+        added_tags,
+        removed_tags,
+        coalesce({{ dbt.safe_cast('deleted_text', boolean) }}, false) as is_deleted,
         {{ json_without_keys('activity', activity_standard_keys()) }} as custom_fields
-    from unique_activities
+    from activity_fields
 
 )
 
