@@ -99,7 +99,11 @@ typed as (
         -- a case, not an and: trim runs only on the lines that are not JSON
         case when is_json then false else coalesce(trim(line, e' \\t\\r'), '') = '' end
             as is_blank,
-        timezone('UTC', try_strptime(time_json ->> '$', '{TIME_FORMAT}')) as performed_at,
+        -- the time read inside its quotes (no JSON parse); a string with escapes is unescaped
+        timezone('UTC', coalesce(
+            try_strptime(time_json, '"{TIME_FORMAT}"'),
+            try_strptime(time_json ->> '$', '{TIME_FORMAT}')
+        )) as performed_at,
         try_cast(ticket_json as bigint) as ticket_id,
         try_cast(performer_json as bigint) as performer_id
     from unpacked

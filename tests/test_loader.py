@@ -83,6 +83,18 @@ def test_typed_columns_are_utc_and_activity_kept_whole(tmp_path: Path) -> None:
     ]
 
 
+def test_a_time_written_with_json_escapes_is_read(tmp_path: Path) -> None:
+    source = tmp_path / "escaped.jsonl"
+    source.write_text(
+        with_(performed_at=...)[:-1] + ',"performed_at":"16-04-2026 14:00:58 \\u002b0200"}'
+    )
+    db = tmp_path / "w.duckdb"
+    assert invoke(source, "--db", db, "-q").exit_code == 0
+    assert query(db, "select performed_at::varchar from raw.activities") == [
+        ("2026-04-16 12:00:58",)
+    ]
+
+
 @pytest.mark.parametrize(
     ("bad", "reason"),
     [

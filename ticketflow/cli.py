@@ -194,13 +194,16 @@ def load_command(
 
     Exit 1 when a file failed (unreadable, not JSON, --strict rejects), 2 on a bad argument.
     """
-    from rich.console import Console
-
     import loader
-    from loader.display import RichProgress, summary_table
 
-    console = Console(stderr=True)
-    progress = None if quiet else RichProgress(console)
+    progress = None
+    if not quiet:  # rich only when something is shown: its import is a cost of every load
+        from rich.console import Console
+
+        from loader.display import RichProgress, summary_table
+
+        console = Console(stderr=True)
+        progress = RichProgress(console)
     try:
         summary = loader.load_paths(paths, db, strict=strict, progress=progress)
     except loader.LoaderError as error:
