@@ -11,3 +11,17 @@
 {% macro duckdb__last_by(value, order_key) -%}
     arg_max_null({{ value }}, {{ order_key }})
 {%- endmacro %}
+
+{#- The value of `value` on the row with the least `order_key` (rows whose `order_key` is
+    null are ignored). -#}
+{% macro first_by(value, order_key) -%}
+    {{ return(adapter.dispatch('first_by', 'ticketflow')(value, order_key)) }}
+{%- endmacro %}
+
+{% macro default__first_by(value, order_key) -%}
+    min_by({{ value }}, {{ order_key }})
+{%- endmacro %}
+
+{% macro duckdb__first_by(value, order_key) -%}
+    arg_min({{ value }}, {{ order_key }})
+{%- endmacro %}

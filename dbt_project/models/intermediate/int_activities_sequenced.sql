@@ -1,18 +1,12 @@
-{{ config(materialized='table') }}
+{#- A view: its readers take a few of its columns each, and `activity_sequence` comes
+    numbered from staging, so writing every activity again as a table would cost more than
+    the seed lookups it saves. -#}
 
 with
 
 activities as (
 
     select * from {{ ref('stg_raw__activities') }}
-
-),
-
-activity_order_keys as (
-
-    -- The ordering columns alone, read separately: a relation read twice through one CTE
-    -- gets materialized whole by some engines, DuckDB among them.
-    select ticket_id, performed_at, load_id, position from {{ ref('stg_raw__activities') }}
 
 ),
 
@@ -37,27 +31,9 @@ note_types as (
 activities_as_of as (
 
     -- With the `as_of` var set, the marts describe the tickets as they stood at that instant.
+    -- Activities after as_of sort last in their ticket, so leaving them out keeps the
+    -- sequence numbers of the others.
     select * from activities
-    {%- if as_of_var() is not none %}
-    where performed_at <= {{ as_of_var() }}
-    {%- endif %}
-
-),
-
-activity_order as (
-
-    -- The sequence is numbered on the ordering columns alone and joined back by the row's
-    -- place in its file: sorting four columns is several times cheaper than sorting all.
-    -- Activities after as_of sort last in their ticket, so leaving them out here too keeps
-    -- the numbers of the others.
-    select
-        load_id,
-        position,
-        row_number() over (
-            partition by ticket_id
-            order by performed_at, load_id, position
-        ) as activity_sequence
-    from activity_order_keys
     {%- if as_of_var() is not none %}
     where performed_at <= {{ as_of_var() }}
     {%- endif %}
@@ -95,18 +71,6 @@ mapped as (
     left join note_types
         on activities_as_of.note_type = note_types.note_type
 
-),
-
-sequenced as (
-
-    select
-        mapped.*,
-        activity_order.activity_sequence
-    from mapped
-    inner join activity_order
-        on mapped.load_id = activity_order.load_id
-        and mapped.position = activity_order.position
-
 )
 
-select * from sequenced
+select * from mapped

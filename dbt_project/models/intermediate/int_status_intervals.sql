@@ -1,4 +1,5 @@
-{{ config(materialized='table') }}
+{#- A view: fct_ticket_status_intervals stores these rows once and the other models read
+    that table, so the intervals are not written twice. -#}
 
 with
 
@@ -21,8 +22,7 @@ closed as (
         status_changes.*,
         status_changes.changed_at as started_at,
         coalesce(status_changes.next_change_at, as_of.as_of) as ended_at,
-        status_changes.next_change_at is null as is_current,
-        as_of.as_of
+        status_changes.next_change_at is null as is_current
     from status_changes
     cross join as_of
 
@@ -37,7 +37,6 @@ final as (
         status,
         status_category,
         is_status_mapped,
-        is_solved,
         previous_status,
         previous_status_category,
         started_at,
@@ -46,9 +45,7 @@ final as (
         is_current,
         is_resolution,
         is_reopen,
-        direction,
-        activity_sequence as started_by_activity_sequence,
-        as_of
+        direction
     from closed
 
 )

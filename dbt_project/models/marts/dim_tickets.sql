@@ -8,7 +8,13 @@ tickets as (
 
 status_intervals as (
 
-    select * from {{ ref('int_status_intervals') }}
+    select * from {{ ref('fct_ticket_status_intervals') }}
+
+),
+
+status_categories as (
+
+    select * from {{ ref('ticketflow_status_categories') }}
 
 ),
 
@@ -33,14 +39,16 @@ sources as (
 current_status as (
 
     select
-        ticket_id,
-        status,
-        status_category,
-        is_status_mapped,
-        is_solved,
-        started_at as status_since_at
+        status_intervals.ticket_id,
+        status_intervals.status,
+        status_intervals.status_category,
+        status_intervals.is_status_mapped,
+        status_categories.is_solved,
+        status_intervals.started_at as status_since_at
     from status_intervals
-    where is_current
+    inner join status_categories
+        on status_intervals.status_category = status_categories.status_category
+    where status_intervals.is_current
 
 ),
 

@@ -8,7 +8,7 @@ activities as (
 
 status_intervals as (
 
-    select * from {{ ref('int_status_intervals') }}
+    select * from {{ ref('fct_ticket_status_intervals') }}
 
 ),
 
@@ -62,10 +62,9 @@ final as (
         activities.record_hash,
         cast(activities.occurrence as integer) as occurrence
     from activities
-    -- Joined on the activity's place in its ticket (two integers) rather than its text id.
+    -- An interval is named after the activity that started it.
     left join status_intervals
-        on activities.ticket_id = status_intervals.ticket_id
-        and activities.activity_sequence = status_intervals.started_by_activity_sequence
+        on activities.activity_id = status_intervals.interval_id
     left join responses
         on activities.ticket_id = responses.ticket_id
         and activities.activity_sequence = responses.activity_sequence

@@ -19,7 +19,7 @@ ticket_attributes as (
 
 status_intervals as (
 
-    select * from {{ ref('int_status_intervals') }}
+    select * from {{ ref('fct_ticket_status_intervals') }}
 
 ),
 
