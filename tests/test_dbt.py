@@ -21,9 +21,6 @@ from typer.testing import CliRunner
 from ticketflow.cli import app
 from ticketflow.dbt import DbtError, DbtRun, build, format_as_of
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
-REAL_FILES = sorted((FIXTURES / "freshdesk-real").glob("activities_*.json"))
-SPEC_SAMPLE = FIXTURES / "spec-sample.json"
 MARTS = (
     "dim_tickets",
     "fct_ticket_activities",
@@ -200,12 +197,11 @@ class Built:
 
 
 @pytest.fixture(scope="session")
-def real_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def real_build(tmp_path_factory: pytest.TempPathFactory, real_files: list[Path]) -> Built:
     """The twelve real files loaded by `ticketflow load` and built by dbt, once."""
-    assert len(REAL_FILES) == 12
     directory = tmp_path_factory.mktemp("real")
     db = directory / "warehouse.duckdb"
-    load_with_cli(db, REAL_FILES)
+    load_with_cli(db, real_files)
     run = build(db, target_path=directory / "target")
     return Built(db, run, directory / "target")
 
@@ -220,8 +216,8 @@ def mart_rows(db: Path) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture(scope="session")
-def real_activities() -> tuple[list[Activity], datetime]:
-    return read_activities(REAL_FILES)
+def real_activities(real_files: list[Path]) -> tuple[list[Activity], datetime]:
+    return read_activities(real_files)
 
 
 # --- tests ----------------------------------------------------------------------------------
@@ -407,7 +403,9 @@ def test_format_as_of() -> None:
         format_as_of("2026-04-28 06:00:00+02:00")
 
 
-def test_generated_data_and_spec_sample_build_with_as_of_var(tmp_path: Path) -> None:
+def test_generated_data_and_spec_sample_build_with_as_of_var(
+    tmp_path: Path, spec_sample: Path
+) -> None:
     """Generated data (ticket ids 1-150) plus SPEC.md's sample (tickets 600 and 704, April
     2017) through the whole chain, with as_of set mid-window by the var."""
     data = tmp_path / "generated.jsonl"
@@ -420,7 +418,7 @@ def test_generated_data_and_spec_sample_build_with_as_of_var(tmp_path: Path) -> 
     )
     assert generated.exit_code == 0, generated.output
     db = tmp_path / "warehouse.duckdb"
-    load_with_cli(db, [data, SPEC_SAMPLE])
+    load_with_cli(db, [data, spec_sample])
     as_of = datetime(2026, 4, 5, 12, 0, 0)
     run = build(db, as_of=as_of, target_path=tmp_path / "target")
     assert run.ok and run.failures == []

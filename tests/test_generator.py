@@ -14,7 +14,6 @@ import pytest
 
 from generator import default_config, estimate_tickets, load_config, write_activities
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 TIME_FORMAT = "%d-%m-%Y %H:%M:%S %z"
 TIME_PATTERN = re.compile(r"^\d\d-\d\d-\d{4} \d\d:\d\d:\d\d \+0000$")
 SOLVED = {"Resolved", "Closed"}
@@ -125,8 +124,10 @@ def test_every_record_matches_the_data_contract(sample: list[dict]) -> None:
         assert keys[key] > 0, key
 
 
-def test_each_creation_row_carries_the_spec_sample_fields(sample: list[dict]) -> None:
-    spec = json.loads((FIXTURES / "spec-sample.json").read_text())
+def test_each_creation_row_carries_the_spec_sample_fields(
+    sample: list[dict], spec_sample: Path
+) -> None:
+    spec = json.loads(spec_sample.read_text())
     creation = next(row for row in spec["activities_data"] if "status" in row["activity"])
     fields = {"requester_id" if key == "requester" else key for key in creation["activity"]}
     tickets = by_ticket(sample)
@@ -319,9 +320,10 @@ def test_estimate_tickets_hits_the_activity_target(tmp_path: Path) -> None:
     assert abs(summary.activities - 20_000) / 20_000 < 0.05
 
 
-def test_daily_files_have_the_shape_of_real_freshdesk_files(tmp_path: Path) -> None:
-    real = sorted((FIXTURES / "freshdesk-real").glob("activities_*.json"))
-    assert real
+def test_daily_files_have_the_shape_of_real_freshdesk_files(
+    tmp_path: Path, real_files: list[Path]
+) -> None:
+    real = real_files
     name = re.compile(r"^activities_\d+_([1-9]|[12]\d|3[01])_([1-9]|1[0-2])_\d{4}\.json$")
     write_activities(tmp_path, tickets=200, seed=1, days=2, start="2026-04-15", daily=True)
     ours = sorted(tmp_path.glob("activities_*.json"))

@@ -15,10 +15,6 @@ from typer.testing import CliRunner
 import loader
 from ticketflow.cli import app
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
-if not FIXTURES.exists():
-    FIXTURES = Path("/work/shared/fixtures")
-REAL = FIXTURES / "freshdesk-real"
 GOOD = {
     "performed_at": "16-04-2026 14:00:58 +0200",
     "ticket_id": 526,
@@ -46,13 +42,15 @@ def query(db: Path, sql: str) -> list[tuple]:
         return connection.execute(sql).fetchall()
 
 
-def test_real_exports_and_spec_sample_land_completely(tmp_path: Path) -> None:
+def test_real_exports_and_spec_sample_land_completely(
+    tmp_path: Path, real_files: list[Path], spec_sample: Path
+) -> None:
     db = tmp_path / "w.duckdb"
-    result = invoke(REAL, FIXTURES / "spec-sample.json", "--db", db, "--quiet")
+    result = invoke(real_files[0].parent, spec_sample, "--db", db, "--quiet")
     assert (result.exit_code, result.stderr) == (0, "")
     declared = {
         path.name: json.loads(path.read_text())["metadata"]["activities_count"]
-        for path in [*REAL.glob("*.json"), FIXTURES / "spec-sample.json"]
+        for path in [*real_files, spec_sample]
     }
     ledger = query(db, "select file_name, records, loaded, rejected, declared_count from raw.loads")
     assert {row[0]: row[1:] for row in ledger} == {

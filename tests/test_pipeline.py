@@ -4,7 +4,6 @@ load -> dbt build -> report, and BI readers of serve.duckdb while dbt builds."""
 from __future__ import annotations
 
 import csv
-import glob
 import re
 import subprocess
 import sys
@@ -24,9 +23,6 @@ from ticketflow.report import METRICS, format_value, write_report
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
-REAL_FILES = sorted(
-    glob.glob(str(Path(__file__).parents[2] / "shared/fixtures/freshdesk-real/*.json"))
-)
 
 
 class Recorder:
@@ -181,10 +177,9 @@ def test_activity_format(name: str, fmt: str) -> None:
     assert activity_format(Path(name)) == fmt
 
 
-def test_real_freshdesk_files_end_to_end(tmp_path: Path) -> None:
-    assert len(REAL_FILES) == 12
+def test_real_freshdesk_files_end_to_end(tmp_path: Path, real_files: list[Path]) -> None:
     db = tmp_path / "warehouse.duckdb"
-    summary = loader.load_paths(REAL_FILES, db)
+    summary = loader.load_paths(real_files, db)
     assert summary.ok
     dbt.build(db, target_path=tmp_path / "target")
     text = write_report(db, tmp_path / "report.txt").read_text()
