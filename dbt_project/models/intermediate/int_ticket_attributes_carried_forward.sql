@@ -35,68 +35,15 @@ group_activities as (
 
 ),
 
-agent_settings as (
-
-    select
-        ticket_id,
-        agent_id,
-        row_number() over ticket_order as setting_number,
-        lag(agent_id) over ticket_order as previous_agent_id
-    from agent_activities
-    window ticket_order as (partition by ticket_id order by activity_sequence)
-
-),
-
 agent_reassignments as (
 
-    -- The first agent set is an assignment; every later different value a reassignment.
-    select
-        ticket_id,
-        sum(
-            case
-                when setting_number > 1
-                    and (
-                        agent_id <> previous_agent_id
-                        or (agent_id is null) <> (previous_agent_id is null)
-                    )
-                    then 1
-                else 0
-            end
-        ) as agent_reassignment_count
-    from agent_settings
-    group by ticket_id
-
-),
-
-group_settings as (
-
-    select
-        ticket_id,
-        group_name,
-        row_number() over ticket_order as setting_number,
-        lag(group_name) over ticket_order as previous_group_name
-    from group_activities
-    window ticket_order as (partition by ticket_id order by activity_sequence)
+    {{ count_changes_after_first('agent_activities', 'agent_id') }}
 
 ),
 
 group_changes as (
 
-    select
-        ticket_id,
-        sum(
-            case
-                when setting_number > 1
-                    and (
-                        group_name <> previous_group_name
-                        or (group_name is null) <> (previous_group_name is null)
-                    )
-                    then 1
-                else 0
-            end
-        ) as group_change_count
-    from group_settings
-    group by ticket_id
+    {{ count_changes_after_first('group_activities', 'group_name') }}
 
 ),
 
@@ -128,8 +75,8 @@ final as (
 
     select
         per_ticket.*,
-        coalesce(agent_reassignments.agent_reassignment_count, 0) as agent_reassignment_count,
-        coalesce(group_changes.group_change_count, 0) as group_change_count
+        coalesce(agent_reassignments.change_count, 0) as agent_reassignment_count,
+        coalesce(group_changes.change_count, 0) as group_change_count
     from per_ticket
     left join agent_reassignments
         on per_ticket.ticket_id = agent_reassignments.ticket_id

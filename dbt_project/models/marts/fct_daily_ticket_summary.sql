@@ -1,7 +1,4 @@
-{%- set categories = [
-    'open', 'pending', 'waiting_on_customer', 'waiting_on_third_party', 'resolved', 'closed',
-    'other',
-] -%}
+{%- set categories = status_categories() -%}
 
 with
 
