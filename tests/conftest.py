@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from ticketflow.report import METRICS, format_value
 
 # --- the shared Freshdesk files (../shared/fixtures beside the repository) ------------------
 
@@ -43,3 +46,29 @@ def handmade_marts(tmp_path: Path) -> Path:
     with duckdb.connect(str(db_path)) as con:
         con.execute(HANDMADE_MARTS.read_text())
     return db_path
+
+
+ReportCells = Callable[..., dict[str, list[str]]]
+
+
+def _expected_report_cells(db_path: Path, where: str = "true") -> dict[str, list[str]]:
+    """count, mean, median, p90 per metric, computed here straight from fct_ticket_metrics."""
+    cells = {}
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        for metric in METRICS:
+            count, mean, median, p90 = con.execute(
+                f"select count(*), avg({metric.column}), median({metric.column}), "
+                f"quantile_cont({metric.column}, 0.9) from marts.fct_ticket_metrics "
+                f"where {metric.scope} and {where}"
+            ).fetchone()
+            cells[metric.column] = [
+                str(count),
+                *(format_value(metric, v) for v in (mean, median, p90)),
+            ]
+    return cells
+
+
+@pytest.fixture
+def report_cells() -> ReportCells:
+    """`report_cells(db, where="true")`: the report's expected cells per metric column."""
+    return _expected_report_cells

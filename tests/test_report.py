@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import ReportCells
 from typer.testing import CliRunner
 
 from ticketflow.cli import app
@@ -16,7 +17,6 @@ from ticketflow.report import (
     ReportError,
     format_duration,
     format_number,
-    format_value,
     write_report,
 )
 
@@ -52,35 +52,20 @@ def test_format_number(value: float | None, text: str) -> None:
     assert format_number(value) == text
 
 
-def _expected_cells(db_path: Path, where: str = "true") -> dict[str, list[str]]:
-    """count, mean, median, p90 per metric, computed here straight from fct_ticket_metrics."""
-    cells = {}
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        for metric in METRICS:
-            count, mean, median, p90 = con.execute(
-                f"select count(*), avg({metric.column}), median({metric.column}), "
-                f"quantile_cont({metric.column}, 0.9) from marts.fct_ticket_metrics "
-                f"where {metric.scope} and {where}"
-            ).fetchone()
-            cells[metric.column] = [
-                str(count),
-                *(format_value(metric, v) for v in (mean, median, p90)),
-            ]
-    return cells
-
-
 def _text_row(text: str, cells: list[str]) -> bool:
     """Is there a text-table line of exactly `cells` (columns are 2+ spaces apart)?"""
     pattern = r"^ +" + r"\s{2,}".join(map(re.escape, cells)) + r"$"
     return re.search(pattern, text, re.MULTILINE) is not None
 
 
-def test_text_report_overall_numbers_match_the_marts(handmade_marts: Path, tmp_path: Path) -> None:
+def test_text_report_overall_numbers_match_the_marts(
+    handmade_marts: Path, tmp_path: Path, report_cells: ReportCells
+) -> None:
     out = write_report(handmade_marts, tmp_path / "report.txt")
     text = out.read_text()
     assert "As of: 2026-04-20 00:00:00 UTC" in text
     assert "Resolved or closed now: 3; unresolved: 3; reopened at least once: 2" in text
-    expected = _expected_cells(handmade_marts)
+    expected = report_cells(handmade_marts)
     for metric in METRICS:
         assert _text_row(text, [metric.label, metric.scope_label, *expected[metric.column]])
     # the same numbers worked out by hand from tests/fixtures/handmade_marts.sql
@@ -98,10 +83,15 @@ def test_text_report_overall_numbers_match_the_marts(handmade_marts: Path, tmp_p
     ],
 )
 def test_text_report_breakdowns_match_the_marts(
-    handmade_marts: Path, tmp_path: Path, title: str, label: str, where: str
+    handmade_marts: Path,
+    tmp_path: Path,
+    report_cells: ReportCells,
+    title: str,
+    label: str,
+    where: str,
 ) -> None:
     text = write_report(handmade_marts, tmp_path / "report.txt").read_text()
-    expected = _expected_cells(handmade_marts, where)
+    expected = report_cells(handmade_marts, where)
     for metric in METRICS:
         section = text.split(f"\n{metric.label} (over {metric.scope_label})\n", 1)[1]
         table = section.split(f"By {title.lower()}:\n\n", 1)[1].split("\n\n", 1)[0]
@@ -123,12 +113,12 @@ def test_text_report_lists_the_oldest_unresolved_tickets(
 
 
 def test_markdown_report_has_tables_with_the_same_numbers(
-    handmade_marts: Path, tmp_path: Path
+    handmade_marts: Path, tmp_path: Path, report_cells: ReportCells
 ) -> None:
     text = write_report(handmade_marts, tmp_path / "report.md").read_text()
     assert text.startswith("# Ticket metrics report\n")
     assert "| Metric | Over | Count | Mean | Median | p90 |\n| :--- | :--- | ---: |" in text
-    expected = _expected_cells(handmade_marts, "group_name = 'Shipping'")
+    expected = report_cells(handmade_marts, "group_name = 'Shipping'")
     assert "| Shipping | " + " | ".join(expected["seconds_open"]) + " |" in text
     assert "| 4 | 2026-04-17 11:00:00 UTC | 2d 13h | Pending | 3 High | (no group) |" in text
 
@@ -174,13 +164,15 @@ def test_html_report_is_self_contained(handmade_marts: Path, tmp_path: Path) -> 
         assert f'aria-label="{title}"' in html
 
 
-def test_html_report_numbers_match_the_marts(handmade_marts: Path, tmp_path: Path) -> None:
+def test_html_report_numbers_match_the_marts(
+    handmade_marts: Path, tmp_path: Path, report_cells: ReportCells
+) -> None:
     html = write_report(handmade_marts, tmp_path / "report.html").read_text()
-    fr = _expected_cells(handmade_marts)["first_response_seconds"]
+    fr = report_cells(handmade_marts)["first_response_seconds"]
     assert f'<div class="value">{fr[2]}</div>' in html  # median first response card
     assert f"p90 {fr[3]}, n={fr[0]}" in html
     # time in status box plot: median and p90 of the tickets that were Pending
-    pending = _expected_cells(handmade_marts)["seconds_pending"]
+    pending = report_cells(handmade_marts)["seconds_pending"]
     assert f"median {pending[2]} · p90 {pending[3]} · n={pending[0]}" in html
     # backlog chart axis reaches the largest end-of-day unresolved backlog (3 tickets)
     assert ">3</text>" in html
