@@ -413,17 +413,17 @@ def _stage(connection: duckdb.DuckDBPyConnection, source: SourceFile, strict: bo
         )
     if is_jsonl and records and not json_values:
         return _failed(result, f"not JSON: none of its {records} lines is a JSON value")
-    if strict and rejected:
+    if rejected:
         position, reason = connection.execute(
             f"select position, reason from ({_all_rejects(line_rejects > 0)})"
             " order by position limit 1"
         ).fetchone()
         where = "line" if is_jsonl else "record"
-        return _failed(
-            result,
-            f"strict: {rejected} of {records} records rejected, first at {where} {position}: "
-            f"{reason}",
-        )
+        detail = f"{rejected} of {records} records rejected, first at {where} {position}: {reason}"
+        if strict:
+            return _failed(result, f"strict: {detail}")
+        # Not strict: the good records land and the rejects are a warning naming the first.
+        result.warning = "; ".join(filter(None, [result.warning, f"{detail} (see raw.rejects)"]))
     return result
 
 

@@ -128,9 +128,20 @@ def test_bad_record_is_rejected_and_the_rest_loads(tmp_path: Path, bad: bytes, r
     assert query(db, "select file_name, position, reason from raw.rejects") == [
         ("mixed.jsonl", 2, reason)
     ]
-    assert query(db, "select records, loaded, rejected, status from raw.loads") == [
-        (3, 2, 1, "loaded")
+    assert query(db, "select records, loaded, rejected, status, message from raw.loads") == [
+        (3, 2, 1, "loaded", f"1 of 3 records rejected, first at line 2: {reason} (see raw.rejects)")
     ]
+
+
+def test_rejects_are_a_warning_naming_the_first_bad_line(tmp_path: Path) -> None:
+    source = tmp_path / "mixed.jsonl"
+    source.write_text(line(GOOD) + "\n" + with_(ticket_id=...) + "\n" + "[1]\n")
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db)
+    assert result.exit_code == 0
+    warning = "2 of 3 records rejected, first at line 2: missing ticket_id (see raw.rejects)"
+    assert result.stderr.endswith(f"Warning: {source}: {warning}\n")
+    assert result.stderr.count("Warning:") == 1
 
 
 def test_bom_crlf_and_blank_lines_are_not_errors(tmp_path: Path) -> None:
