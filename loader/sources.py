@@ -63,7 +63,21 @@ def find_files(arguments: list[str | Path]) -> list[Path]:
             raise LoaderError(f"no such file or directory: {text}")
         for candidate in candidates:
             found.setdefault(candidate.resolve(), None)
+    _refuse_shared_names(list(found))
     return list(found)
+
+
+def _refuse_shared_names(files: list[Path]) -> None:
+    """A file name identifies an export (a later file of that name is its re-export and
+    replaces it), so two different files of one name in one load would lose the first."""
+    seen: dict[str, Path] = {}
+    for file in files:
+        first = seen.setdefault(file.name, file)
+        if first != file:
+            raise LoaderError(
+                f"two files named {file.name} in one load ({first}, {file}): a file name"
+                " identifies an export and the later would replace the earlier; rename one"
+            )
 
 
 def _files_under(directory: Path) -> list[Path]:

@@ -35,3 +35,14 @@ def test_help_lists_every_command() -> None:
     assert result.returncode == 0
     for command in ("generate", "load", "build", "report", "publish", "export", "run"):
         assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", [["build"], ["report", "-o", "r.txt"], ["publish"]])
+def test_a_db_that_is_not_duckdb_is_one_line(tmp_path: Path, command: list[str]) -> None:
+    not_a_db = tmp_path / "export.json"
+    not_a_db.write_text('{"activities_data": []}')
+    result = subprocess.run(
+        [TICKETFLOW, *command, "--db", str(not_a_db)], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert result.stderr == f"Error: {not_a_db} is not a DuckDB database\n"

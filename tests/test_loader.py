@@ -395,3 +395,30 @@ def test_bad_path_argument_loads_nothing(
     result = invoke(argument, "--db", tmp_path / "w.duckdb")
     assert (result.exit_code, result.stderr) == (2, f"Error: {message}\n")
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_two_files_of_one_name_in_one_load_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "day.jsonl").write_text(line(GOOD) + "\n")
+    (tmp_path / "b" / "day.jsonl").write_text(with_(ticket_id=9) + "\n")
+    db = tmp_path / "w.duckdb"
+    result = invoke(tmp_path / "a", tmp_path / "b", "--db", db, "-q")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: two files named day.jsonl in one load ({tmp_path / 'a' / 'day.jsonl'},"
+        f" {tmp_path / 'b' / 'day.jsonl'}): a file name identifies an export and the later"
+        " would replace the earlier; rename one\n"
+    )
+    assert not db.exists()
+
+
+def test_db_that_is_not_a_duckdb_file_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "day.jsonl"
+    source.write_text(line(GOOD) + "\n")
+    not_a_db = tmp_path / "other.jsonl"
+    not_a_db.write_text(line(GOOD) + "\n")
+    result = invoke(source, "--db", not_a_db, "-q")
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {not_a_db} is not a DuckDB database\n"
+    assert not_a_db.read_text() == line(GOOD) + "\n"

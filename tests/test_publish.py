@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ticketflow.cli import app
-from ticketflow.marts import MARTS
+from ticketflow.marts import GRAINS, MARTS
 from ticketflow.publish import PublishError, publish
 
 runner = CliRunner()
@@ -43,6 +43,27 @@ def test_publish_copies_every_mart(handmade_marts: Path) -> None:
     for name, rows in expected.items():
         assert _parquet_rows(parquet / f"{name}.parquet") == rows, name
     assert stat.S_IMODE(serve.stat().st_mode) == 0o444
+
+
+def test_published_rows_are_in_grain_order_whatever_the_stored_order(
+    handmade_marts: Path,
+) -> None:
+    with duckdb.connect(str(handmade_marts)) as con:
+        for name, grain in GRAINS.items():  # store every mart in reverse grain order
+            con.execute(
+                f"create or replace table marts.{name} as"
+                f" select * from marts.{name} order by {grain} desc"
+            )
+    publish(handmade_marts)
+    serve = handmade_marts.parent / "serve.duckdb"
+    with duckdb.connect(str(serve), read_only=True) as con:
+        for name, grain in GRAINS.items():
+            parquet = str(handmade_marts.parent / "parquet" / f"{name}.parquet")
+            for source in (f"marts.{name}", f"read_parquet('{parquet}')"):
+                rows = con.execute(f"select {grain} from {source}").fetchall()
+                values = [value for (value,) in rows]
+                assert len(values) > 1, name
+                assert values == sorted(values), (name, source)
 
 
 def test_republish_replaces_atomically_and_keeps_one_previous_generation(

@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from loader.database import check_database_file
+from loader.errors import LoaderError
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 """The repository root: dbt_project.yml and profiles.yml live there."""
 
@@ -156,6 +159,10 @@ def build(
     """`dbt build`: seeds, models and every test (unit tests first) on the file `db`."""
     if not Path(db).is_file():
         raise DbtError(f"{db}: no such database (load files first: ticketflow load PATH...)")
+    try:
+        check_database_file(Path(db))
+    except LoaderError as error:
+        raise DbtError(str(error)) from None
     args = ["build"] + (["--select", select] if select else [])
     return run_dbt(args, db, as_of=as_of, target_path=target_path, echo=echo)
 

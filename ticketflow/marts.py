@@ -10,15 +10,21 @@ from pathlib import Path
 
 import duckdb
 
+from loader.database import check_database_file
+from loader.errors import LoaderError
+
 SCHEMA = "marts"
-MARTS = (
-    "dim_tickets",
-    "dim_ticket_details",
-    "fct_ticket_activities",
-    "fct_ticket_status_intervals",
-    "fct_ticket_metrics",
-    "fct_daily_ticket_summary",
-)
+# Each mart and its grain: published rows are written in grain order, so the same marts give
+# the same bytes whatever order a build stored them in.
+GRAINS = {
+    "dim_tickets": "ticket_id",
+    "dim_ticket_details": "ticket_id",
+    "fct_ticket_activities": "activity_id",
+    "fct_ticket_status_intervals": "interval_id",
+    "fct_ticket_metrics": "ticket_id",
+    "fct_daily_ticket_summary": "summary_date",
+}
+MARTS = tuple(GRAINS)
 
 
 class MartsError(Exception):
@@ -29,6 +35,10 @@ def connect(db_path: Path, required: tuple[str, ...] = MARTS) -> duckdb.DuckDBPy
     """Open `db_path` read-only and check that the `required` marts exist."""
     if not db_path.is_file():
         raise MartsError(f"{db_path}: no such database (run `ticketflow load`, then `dbt build`)")
+    try:
+        check_database_file(db_path)
+    except LoaderError as error:
+        raise MartsError(str(error)) from None
     try:
         con = duckdb.connect(str(db_path), read_only=True)
     except duckdb.Error as error:

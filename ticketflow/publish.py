@@ -93,7 +93,10 @@ def _copy_marts(db_path: Path, serve_tmp: Path, generation: Path) -> dict[str, i
         con.execute(f"create schema {marts.SCHEMA}")
         for name in marts.tables(con, "warehouse"):
             source = f"warehouse.{marts.SCHEMA}.{name}"
-            con.execute(f"create table {marts.SCHEMA}.{name} as select * from {source}")
+            order = marts.GRAINS.get(name, "all")
+            con.execute(
+                f"create table {marts.SCHEMA}.{name} as select * from {source} order by {order}"
+            )
             parquet = marts.sql_path(generation / f"{name}.parquet")
             con.execute(
                 f"copy {marts.SCHEMA}.{name} to {parquet} (format parquet, compression zstd)"
