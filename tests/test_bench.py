@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,9 @@ def test_bench_runs_at_tiny_size(tmp_path: Path) -> None:
         assert text.count(f"| {stage} |") == 3, stage  # two sizes, plus the growth table
     assert "loader / read_json" in text
     assert "## Growth" in text
+    assert "At 6," in text  # the verdicts are taken at the largest size
+    assert len(re.findall(r"^- .+: .+, (met|NOT met)$", text, re.MULTILINE)) == 4
+    assert text.rstrip().endswith((ROOT / "bench" / "limits.md").read_text().strip())
 
 
 def test_bench_refuses_bad_sizes() -> None:
