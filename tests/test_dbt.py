@@ -378,6 +378,67 @@ def test_second_build_gives_identical_marts(real_build: Built, tmp_path: Path) -
     assert mart_rows(copy) == before
 
 
+def test_anomalous_ticket_builds_with_warnings(tmp_path: Path) -> None:
+    """Data anomalies warn and the marts still build. Ticket 30's Pending and Resolved rows
+    are timed before its new_ticket row (exports are unsorted), one of its notes has type 8
+    and it came in by source 42 (neither in the seeds); ticket 31 is ordinary."""
+    records = [
+        (30, "08:00:00", "user", {"new_ticket": True, "status": "Open", "source": 42}),
+        (30, "07:00:00", "system", {"status": "Pending"}),
+        (30, "07:30:00", "user", {"status": "Resolved"}),
+        (30, "09:00:00", "user", {"note": {"id": 1, "type": 8}}),
+        (31, "08:00:00", "user", {"new_ticket": True, "status": "Open", "source": 1}),
+        (31, "08:30:00", "user", {"status": "Resolved"}),
+    ]
+    data = tmp_path / "anomalies.jsonl"
+    data.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "performed_at": f"20-04-2026 {time} +0000",
+                    "ticket_id": ticket_id,
+                    "performer_type": performer_type,
+                    **({"performer_id": 9} if performer_type == "user" else {}),
+                    "activity": activity,
+                }
+            )
+            + "\n"
+            for ticket_id, time, performer_type, activity in records
+        ),
+        encoding="utf-8",
+    )
+    db = tmp_path / "warehouse.duckdb"
+    load_with_cli(db, [data])
+    run = build(db, target_path=tmp_path / "target")
+    assert run.ok and run.failures == []
+    assert sorted(result.name.rsplit(".", 1)[0] for result in run.warnings) == [
+        "fct_ticket_activities_note_type_in_seed",
+        "fct_ticket_activities_source_in_seed",
+        "fct_ticket_metrics_first_resolution_seconds_not_negative",
+        "fct_ticket_metrics_first_status_change_not_before_creation",
+        "fct_ticket_metrics_resolutions_not_before_creation",
+    ]
+    # By hand, as_of = the last activity (09:00; JSON lines carry no window): Pending
+    # 07:00-07:30, Resolved 07:30-08:00 (a resolution before creation), Open 08:00-09:00 (a
+    # reopen); created_at 08:00, so both the first change and the first resolution are at
+    # -1800 s.
+    rows = query(
+        db,
+        "select ticket_id, created_at, first_status_change_seconds, first_resolution_seconds,"
+        " resolution_seconds, resolution_count, reopen_count, seconds_pending,"
+        " seconds_resolved, seconds_open, is_resolved from marts.fct_ticket_metrics"
+        " order by ticket_id",
+    )
+    assert rows == [
+        (30, datetime(2026, 4, 20, 8), -1800, -1800, None, 1, 1, 1800, 1800, 3600, False),
+        (31, datetime(2026, 4, 20, 8), 1800, 1800, 1800, 1, 0, 0, 1800, 1800, True),
+    ]
+    assert query(db, "select source, source_name from marts.dim_tickets order by ticket_id") == [
+        (42, None),
+        (1, "Email"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -37,13 +37,13 @@ group_activities as (
 
 agent_reassignments as (
 
-    {{ count_changes_after_first('agent_activities', 'agent_id') }}
+    {{ count_reassignments('agent_activities', 'agent_id') }}
 
 ),
 
 group_changes as (
 
-    {{ count_changes_after_first('group_activities', 'group_name') }}
+    {{ count_reassignments('group_activities', 'group_name') }}
 
 ),
 
