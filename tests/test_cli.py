@@ -37,7 +37,23 @@ def test_help_lists_every_command() -> None:
         assert command in result.stdout
 
 
-@pytest.mark.parametrize("command", [["build"], ["report", "-o", "r.txt"], ["publish"]])
+MART_READERS = [["report", "-o", "r.txt"], ["publish"], ["export", "--sqlite", "x.sqlite"]]
+
+
+@pytest.mark.parametrize("command", MART_READERS)
+def test_a_missing_db_is_one_line(tmp_path: Path, command: list[str]) -> None:
+    db = tmp_path / "none.duckdb"
+    result = subprocess.run(
+        [TICKETFLOW, *command, "--db", str(db)], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Error: {db}: no such database (run `ticketflow load`, then `dbt build`)\n"
+    )
+    assert not db.exists()
+
+
+@pytest.mark.parametrize("command", [["build"], *MART_READERS])
 def test_a_db_that_is_not_duckdb_is_one_line(tmp_path: Path, command: list[str]) -> None:
     not_a_db = tmp_path / "export.json"
     not_a_db.write_text('{"activities_data": []}')

@@ -118,12 +118,3 @@ def test_cli_export(handmade_marts: Path, tmp_path: Path) -> None:
     assert result.stderr == (
         f"Exported to {out}: ticket 6, activity_history 18, ticket_details 6 rows\n"
     )
-
-
-def test_cli_export_missing_database(tmp_path: Path) -> None:
-    db = tmp_path / "missing.duckdb"
-    result = runner.invoke(app, ["export", "--sqlite", str(tmp_path / "x.sqlite"), "--db", str(db)])
-    assert result.exit_code == 1
-    assert result.stderr == (
-        f"Error: {db}: no such database (run `ticketflow load`, then `dbt build`)\n"
-    )

@@ -214,15 +214,6 @@ def test_cli_report_unknown_format(handmade_marts: Path, tmp_path: Path) -> None
     assert not out.exists()
 
 
-def test_cli_report_missing_database(tmp_path: Path) -> None:
-    db = tmp_path / "none.duckdb"
-    result = runner.invoke(app, ["report", "-o", str(tmp_path / "r.txt"), "--db", str(db)])
-    assert result.exit_code == 1
-    assert result.stderr == (
-        f"Error: {db}: no such database (run `ticketflow load`, then `dbt build`)\n"
-    )
-
-
 def test_report_without_marts(tmp_path: Path) -> None:
     db = tmp_path / "raw_only.duckdb"
     duckdb.connect(str(db)).close()
