@@ -31,15 +31,13 @@ complete, so a reader never sees a partial export. Rows move in batches (execute
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from ticketflow import marts
+from ticketflow import files, marts
 
 BATCH_ROWS = 50_000
 TIMESTAMP = "'%Y-%m-%d %H:%M:%S'"
@@ -120,16 +118,11 @@ def export_sqlite(db_path: Path, sqlite_path: Path) -> dict[str, int]:
         )
     except marts.MartsError as error:
         raise ExportError(str(error)) from error
-    tmp = sqlite_path.with_name(f".{sqlite_path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-        with source:
+        with source, files.atomic_path(sqlite_path) as tmp:
             counts = _write(source, tmp)
-        os.replace(tmp, sqlite_path)
     except (OSError, sqlite3.Error, duckdb.Error) as error:
         raise ExportError(f"{sqlite_path}: cannot write the SQLite export: {error}") from error
-    finally:
-        tmp.unlink(missing_ok=True)
     return counts
 
 

@@ -8,8 +8,6 @@ the wall clock), so the same marts give the same bytes.
 from __future__ import annotations
 
 import math
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +19,7 @@ import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from ticketflow import charts, marts
+from ticketflow import charts, files, marts
 
 FORMATS = (".txt", ".md", ".csv", ".html")
 PRIORITY_NAMES = {1: "Low", 2: "Medium", 3: "High", 4: "Urgent"}
@@ -192,16 +190,12 @@ def write_report(db_path: Path, out_path: Path) -> Path:
 
 @contextmanager
 def _atomic_path(out_path: Path) -> Iterator[Path]:
-    """A temporary path next to `out_path`, moved onto it only when the block succeeds."""
-    tmp = out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex}.tmp")
+    """`files.atomic_path`, with a failure to write as a ReportError."""
     try:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        yield tmp
-        os.replace(tmp, out_path)
+        with files.atomic_path(out_path) as tmp:
+            yield tmp
     except OSError as error:
         raise ReportError(f"{out_path}: cannot write: {error.strerror}") from error
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _write_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
