@@ -51,6 +51,18 @@ def main() -> None:
     raise SystemExit(code or 0)
 
 
+# Options every command that touches the working database or prints progress shares.
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Working DuckDB file (default: $TICKETFLOW_DB, else data/warehouse.duckdb).",
+        dir_okay=False,
+    ),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+
+
 # --- generate (generator/) -------------------------------------------------------------------
 
 
@@ -119,7 +131,7 @@ def generate(
             "--config", help="TOML file overriding any part of the generator's configuration."
         ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Write random ticket activity in the shape of Freshdesk's activity export."""
     import os
@@ -175,18 +187,11 @@ def load_command(
             help="Export files, directories or globs (envelope or JSON lines, gzip).",
         ),
     ],
-    db: Annotated[
-        Path | None,
-        typer.Option(
-            "--db", help="DuckDB file (default: $TICKETFLOW_DB, else data/warehouse.duckdb)."
-        ),
-    ] = None,
+    db: DbOption = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail a file, writing nothing, if any record is bad.")
     ] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress bar and no summary table.")
-    ] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Land activity exports in raw.activities (bad records in raw.rejects, ledger raw.loads).
 
@@ -223,16 +228,6 @@ def load_command(
 
 # --- build, report, publish, export, run (ticketflow/) --------------------------------------
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="Working DuckDB file. [default: $TICKETFLOW_DB, else data/warehouse.duckdb]",
-        dir_okay=False,
-    ),
-]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
-
 
 def _db(db: Path | None) -> Path:
     from loader import database
@@ -248,7 +243,7 @@ def build(
         typer.Option(
             "--as-of",
             help="Close ongoing status intervals at this UTC time (YYYY-MM-DD HH:MM:SS). "
-            "[default: the later of the latest export window end and the latest activity]",
+            "(default: the later of the latest export window end and the latest activity)",
         ),
     ] = None,
     select: Annotated[
