@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator import estimate_tickets
+from ticketflow.generator import estimate_tickets
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -7,9 +7,9 @@ The library API (the CLI, the benchmark and the pipeline call these):
 - `GeneratorError` (bad options or output) and its subclass `ConfigError`.
 """
 
-from generator.config import DEFAULTS, GeneratorConfig, default_config, load_config
-from generator.errors import ConfigError, GeneratorError
-from generator.writer import FORMATS, Summary, estimate_tickets, write_activities
+from .config import DEFAULTS, GeneratorConfig, default_config, load_config
+from .errors import ConfigError, GeneratorError
+from .writer import FORMATS, Summary, estimate_tickets, write_activities
 
 __all__ = [
     "DEFAULTS",

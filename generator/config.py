@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import ConfigError
+from .errors import ConfigError
 
 OPEN = "Open"
 PENDING = "Pending"

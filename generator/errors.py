@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from ticketflow.errors import TicketflowError
 
-class GeneratorError(ValueError):
+
+class GeneratorError(TicketflowError, ValueError):
     """Bad options or output for the generator (the message is shown to the user as is)."""
 
 

@@ -6,7 +6,7 @@ import json
 import random
 from dataclasses import dataclass
 
-from generator.config import GeneratorConfig
+from .config import GeneratorConfig
 
 ADDRESSES = 1000
 REMINDER_RULE = "Remind customers to respond to tickets awaiting their input"

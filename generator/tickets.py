@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass
 from operator import itemgetter
 
-from generator.config import (
+from .config import (
     CLOSED,
     OPEN,
     RESOLVED,
@@ -25,13 +25,13 @@ from generator.config import (
     GeneratorConfig,
     Weighted,
 )
-from generator.pools import (
+from .pools import (
     CLOSE_RESOLVED_RULE,
     CLOSE_WAITING_RULE,
     REMINDER_RULE,
     Pools,
 )
-from generator.window import DAY, HOUR, Hours, Stamper, Window, creation_second, shipment_date
+from .window import DAY, HOUR, Hours, Stamper, Window, creation_second, shipment_date
 
 BLOCK_SIZE = 1000
 NOTE_ID_BASE = 1_000_000_000

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
-from generator.config import GeneratorConfig
+from .config import GeneratorConfig
 
 DAY = 86400
 HOUR = 3600

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from generator.config import GeneratorConfig, default_config
-from generator.errors import GeneratorError
-from generator.pools import build_pools
-from generator.tickets import Plan, Simulator, Tally
-from generator.window import DAY, Stamper, Window, working_hours
+from .config import GeneratorConfig, default_config
+from .errors import GeneratorError
+from .pools import build_pools
+from .tickets import Plan, Simulator, Tally
+from .window import DAY, Stamper, Window, working_hours
 
 FORMATS = ("jsonl", "export")
 DEFAULT_START = dt.date(2026, 4, 1)

@@ -15,8 +15,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from loader.landing import FileResult, LoadSummary
-from loader.sources import SourceFile
+from .landing import FileResult, LoadSummary
+from .sources import SourceFile
 
 
 class RichProgress:

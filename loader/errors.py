@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-
-class LoaderError(Exception):
-    """A load that cannot start: a bad path argument or an unusable database."""
+from ticketflow.errors import TicketflowError
 
 
-class DatabaseLockedError(LoaderError):
-    """The DuckDB file is held by another process."""
+class LoaderError(TicketflowError):
+    """A load that cannot start: a bad path argument (nothing is written)."""
+
+    exit_code = 2

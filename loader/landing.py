@@ -17,9 +17,11 @@ from typing import Protocol
 
 import duckdb
 
-from loader.database import MEMORY_LIMIT, connect, default_db_path
-from loader.errors import LoaderError
-from loader.sources import SourceFile, content_hash, find_files, sniff
+from ticketflow import warehouse
+
+from .database import connect
+from .errors import LoaderError
+from .sources import SourceFile, content_hash, find_files, sniff
 
 TIME_FORMAT = "%d-%m-%Y %H:%M:%S %z"
 # The reader's buffer bounds its parallelism (a buffer per task): a small one for a big file.
@@ -255,12 +257,12 @@ def load_paths(
 ) -> LoadSummary:
     """Load files, directories and globs into the raw schema of `db_path`.
 
-    `db_path` defaults to $TICKETFLOW_DB, else data/warehouse.duckdb. Raises LoaderError
-    (DatabaseLockedError) when the paths or the database are unusable; problems of single
-    files are reported in the summary, never raised.
+    `db_path` defaults to the working database (`ticketflow.warehouse.default_path`). Raises
+    LoaderError when the paths are unusable and WarehouseError when the database is; problems
+    of single files are reported in the summary, never raised.
     """
     files = find_files(list(paths))
-    connection = connect(db_path or default_db_path())
+    connection = connect(Path(db_path) if db_path else warehouse.default_path())
     try:
         sources = sorted((_inspect(connection, path) for path in files), key=_load_order)
         if progress:
@@ -298,8 +300,8 @@ def _inspect(connection: duckdb.DuckDBPyConnection, path: Path) -> SourceFile:
         ).fetchone()
     except duckdb.OutOfMemoryException:
         message = (
-            f"an export object too large to read whole within the {MEMORY_LIMIT} memory limit;"
-            " export it as JSON lines"
+            "an export object too large to read whole within the"
+            f" {warehouse.memory_limit()} memory limit; export it as JSON lines"
         )
         return dataclasses.replace(source, error=message)
     except duckdb.Error as error:

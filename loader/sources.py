@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from loader.errors import LoaderError
+from .errors import LoaderError
 
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 65536

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -30,11 +32,28 @@ def test_usage_errors_are_one_line(args: list[str], message: str) -> None:
     assert result.stdout == ""
 
 
+COMMANDS = ["generate", "load", "build", "report", "publish", "export", "run"]
+
+
 def test_help_lists_every_command() -> None:
+    """The rows of the Commands panel, exactly: a hidden or missing command fails it."""
     result = subprocess.run([TICKETFLOW, "--help"], capture_output=True, text=True)
     assert result.returncode == 0
-    for command in ("generate", "load", "build", "report", "publish", "export", "run"):
-        assert command in result.stdout
+    panel = result.stdout.split("Commands", 1)[1]
+    listed = re.findall(r"^│ ([a-z-]+)  ", panel, flags=re.MULTILINE)
+    assert listed == COMMANDS
+
+
+def test_no_command_shows_the_help_and_exits_2() -> None:
+    result = subprocess.run([TICKETFLOW], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "Usage: ticketflow [OPTIONS] COMMAND [ARGS]..." in result.stdout
+
+
+def test_version_is_the_installed_distribution() -> None:
+    result = subprocess.run([TICKETFLOW, "--version"], capture_output=True, text=True)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == f"ticketflow {version('ticketflow')}\n"
 
 
 MART_READERS = [["report", "-o", "r.txt"], ["publish"], ["export", "--sqlite", "x.sqlite"]]
@@ -46,9 +65,9 @@ def test_a_missing_db_is_one_line(tmp_path: Path, command: list[str]) -> None:
     result = subprocess.run(
         [TICKETFLOW, *command, "--db", str(db)], capture_output=True, text=True, cwd=tmp_path
     )
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stderr == (
-        f"Error: {db}: no such database (run `ticketflow load`, then `dbt build`)\n"
+        f"Error: {db}: no such database (load files first: ticketflow load PATH...)\n"
     )
     assert not db.exists()
 
@@ -60,5 +79,5 @@ def test_a_db_that_is_not_duckdb_is_one_line(tmp_path: Path, command: list[str])
     result = subprocess.run(
         [TICKETFLOW, *command, "--db", str(not_a_db)], capture_output=True, text=True, cwd=tmp_path
     )
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stderr == f"Error: {not_a_db} is not a DuckDB database\n"

@@ -440,19 +440,20 @@ def test_anomalous_ticket_builds_with_warnings(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "exit_code"),
     [
-        (["--db", "{tmp}/missing.duckdb"], "Error: {tmp}/missing.duckdb: no such database"),
+        (["--db", "{tmp}/missing.duckdb"], "Error: {tmp}/missing.duckdb: no such database", 2),
         (
             ["--db", "{tmp}/w.duckdb", "--as-of", "yesterday"],
             "Error: as_of 'yesterday' is not a time (expected e.g. 2026-04-28 06:00:00)",
+            1,
         ),
     ],
 )
-def test_build_cli_errors(tmp_path: Path, args: list[str], message: str) -> None:
+def test_build_cli_errors(tmp_path: Path, args: list[str], message: str, exit_code: int) -> None:
     (tmp_path / "w.duckdb").touch()
     result = CliRunner().invoke(app, ["build", *(arg.format(tmp=tmp_path) for arg in args)])
-    assert result.exit_code == 1
+    assert result.exit_code == exit_code
     assert result.stderr.startswith(message.format(tmp=tmp_path))
     assert len(result.stderr.strip().splitlines()) == 1
 

@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ticketflow.cli import app
-from ticketflow.export import ExportError, export_sqlite
+from ticketflow.export import export_sqlite
+from ticketflow.warehouse import WarehouseError
 
 runner = CliRunner()
 
@@ -102,7 +103,7 @@ def test_export_without_marts_keeps_the_target(tmp_path: Path) -> None:
     duckdb.connect(str(db)).close()
     out = tmp_path / "legacy.sqlite"
     out.write_bytes(b"previous")
-    with pytest.raises(ExportError) as caught:
+    with pytest.raises(WarehouseError) as caught:
         export_sqlite(db, out)
     assert str(caught.value) == (
         f"{db}: missing marts.dim_tickets, marts.fct_ticket_activities, "

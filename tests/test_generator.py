@@ -11,8 +11,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-
-from generator import default_config, estimate_tickets, load_config, write_activities
+from ticketflow.generator import default_config, estimate_tickets, load_config, write_activities
 
 TIME_FORMAT = "%d-%m-%Y %H:%M:%S %z"
 TIME_PATTERN = re.compile(r"^\d\d-\d\d-\d{4} \d\d:\d\d:\d\d \+0000$")

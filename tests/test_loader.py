@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-import loader
+from ticketflow import loader
 from ticketflow.cli import app
 
 GOOD = {
@@ -309,8 +309,8 @@ def test_locked_database_names_the_holder(tmp_path: Path) -> None:
 
 KILLER = """
 import os, signal, sys, threading, time
-import loader
-from loader import landing
+from ticketflow import loader
+from ticketflow.loader import landing
 
 def kill():
     os.kill(os.getpid(), signal.SIGKILL)

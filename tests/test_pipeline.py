@@ -15,8 +15,7 @@ import sqlalchemy as sa
 from conftest import ReportCells
 from typer.testing import CliRunner
 
-import loader
-from ticketflow import dbt
+from ticketflow import dbt, loader
 from ticketflow.cli import app
 from ticketflow.marts import MARTS
 from ticketflow.pipeline import STAGES, activity_format, report_paths, run

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from ticketflow.cli import app
 from ticketflow.marts import GRAINS, MARTS
-from ticketflow.publish import PublishError, publish
+from ticketflow.publish import publish
+from ticketflow.warehouse import WarehouseError
 
 runner = CliRunner()
 
@@ -110,7 +111,7 @@ def test_failed_publish_leaves_the_previous_publication(handmade_marts: Path) ->
     before = {p.name: p.stat().st_mtime_ns for p in directory.iterdir()}
     with duckdb.connect(str(handmade_marts)) as con:
         con.execute("drop table marts.fct_daily_ticket_summary")
-    with pytest.raises(PublishError) as caught:
+    with pytest.raises(WarehouseError) as caught:
         publish(handmade_marts)
     assert str(caught.value) == (
         f"{handmade_marts}: missing marts.fct_daily_ticket_summary (run `dbt build` first)"
@@ -141,8 +142,8 @@ def test_cli_publish_uses_ticketflow_db(handmade_marts: Path, monkeypatch) -> No
 def test_cli_publish_missing_database(tmp_path: Path) -> None:
     db = tmp_path / "missing.duckdb"
     result = runner.invoke(app, ["publish", "--db", str(db)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: {db}: no such database (run `ticketflow load`, then `dbt build`)\n"
+        f"Error: {db}: no such database (load files first: ticketflow load PATH...)\n"
     )
     assert os.listdir(tmp_path) == []

@@ -14,11 +14,11 @@ from typer.testing import CliRunner
 from ticketflow.cli import app
 from ticketflow.report import (
     METRICS,
-    ReportError,
     format_duration,
     format_number,
     write_report,
 )
+from ticketflow.warehouse import WarehouseError
 
 runner = CliRunner()
 
@@ -217,7 +217,7 @@ def test_cli_report_unknown_format(handmade_marts: Path, tmp_path: Path) -> None
 def test_report_without_marts(tmp_path: Path) -> None:
     db = tmp_path / "raw_only.duckdb"
     duckdb.connect(str(db)).close()
-    with pytest.raises(ReportError) as caught:
+    with pytest.raises(WarehouseError) as caught:
         write_report(db, tmp_path / "r.txt")
     assert str(caught.value) == (
         f"{db}: missing marts.dim_tickets, marts.dim_ticket_details, "

@@ -1,7 +1,8 @@
 """The `ticketflow` command line: parses options, calls the library, prints.
 
-Each command turns the library's domain errors into one line `Error: ...` on stderr and a
-non-zero exit; users never see a traceback for bad input.
+The commands let the library's errors pass; `main`, the console script, is the one handler
+that turns any `TicketflowError` (and any usage error) into one line `Error: ...` on stderr
+and its exit code. Users never see a traceback for bad input.
 """
 
 from __future__ import annotations
@@ -10,45 +11,75 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from typer._click import exceptions as click_errors
+from typer.core import TyperGroup
+
+from ticketflow.errors import TicketflowError
+
+
+class _Commands(TyperGroup):
+    """The command group: the one place a `TicketflowError` becomes `Error: ...` and an exit."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except TicketflowError as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(error.exit_code) from None
+
 
 app = typer.Typer(
     name="ticketflow",
+    cls=_Commands,
     help="Helpdesk ticket analytics from Freshdesk activity exports.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print one error line on stderr and return the Exit to raise."""
-    typer.echo(f"Error: {message}", err=True)
-    return typer.Exit(code)
-
-
 def main() -> None:
     """The console script: the app, with usage errors as one line instead of a boxed panel.
 
-    Typer vendors click as `typer._click` (pinned in pyproject.toml); its exceptions are caught
-    here so that a mistyped option gets the same one-line `Error:` as any other bad input.
+    Usage errors are Typer's (`typer.TyperException`, with an exit code and, for a bad
+    command line, the context that names the command).
     """
     try:
         code = app(standalone_mode=False)
-    except click_errors.NoArgsIsHelpError as error:
-        typer.echo(error.ctx.get_help() if error.ctx else str(error), err=True)
-        code = 2
-    except click_errors.UsageError as error:
-        command = error.ctx.command_path if error.ctx else "ticketflow"
-        typer.echo(f"Error: {error.format_message()} (see {command} --help)", err=True)
+    except typer.TyperException as error:
         code = error.exit_code
-    except click_errors.ClickException as error:
-        typer.echo(f"Error: {error.format_message()}", err=True)
-        code = error.exit_code
+        context = getattr(error, "ctx", None)
+        if context is not None:
+            hint = f" (see {context.command_path} --help)"
+            typer.echo(f"Error: {error.format_message()}{hint}", err=True)
+        else:
+            typer.echo(f"Error: {error.format_message()}", err=True)
     except typer.Abort:
         typer.echo("Error: interrupted", err=True)
         code = 130
     raise SystemExit(code or 0)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"ticketflow {version('ticketflow')}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _options(
+    context: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Helpdesk ticket analytics from Freshdesk activity exports."""
+    if context.invoked_subcommand is None:
+        typer.echo(context.get_help())
+        raise typer.Exit(2)
 
 
 # Options every command that touches the working database or prints progress shares.
@@ -63,7 +94,7 @@ DbOption = Annotated[
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 
 
-# --- generate (generator/) -------------------------------------------------------------------
+# --- generate (ticketflow.generator) --------------------------------------------------------------
 
 
 @app.command()
@@ -139,29 +170,26 @@ def generate(
     from rich.console import Console
     from rich.progress import Progress
 
-    from generator import GeneratorError, load_config, write_activities
+    from ticketflow.generator import load_config, write_activities
 
-    try:
-        settings = load_config(config)
-        console = Console(stderr=True)
-        shown = not quiet and console.is_terminal
-        with Progress(console=console, disable=not shown, transient=True) as progress:
-            task = progress.add_task("Generating", total=max(tickets, 0))
-            summary = write_activities(
-                output,
-                tickets=tickets,
-                config=settings,
-                start=start,
-                days=days,
-                seed=seed,
-                workers=workers if workers is not None else os.cpu_count() or 1,
-                fmt=fmt,
-                daily=daily,
-                gzip_daily=gzip_daily,
-                progress=lambda done: progress.update(task, completed=done),
-            )
-    except GeneratorError as error:
-        raise fail(str(error)) from None
+    settings = load_config(config)
+    console = Console(stderr=True)
+    shown = not quiet and console.is_terminal
+    with Progress(console=console, disable=not shown, transient=True) as progress:
+        task = progress.add_task("Generating", total=max(tickets, 0))
+        summary = write_activities(
+            output,
+            tickets=tickets,
+            config=settings,
+            start=start,
+            days=days,
+            seed=seed,
+            workers=workers if workers is not None else os.cpu_count() or 1,
+            fmt=fmt,
+            daily=daily,
+            gzip_daily=gzip_daily,
+            progress=lambda done: progress.update(task, completed=done),
+        )
     if not quiet:
         share = max(summary.tickets, 1)
         where = "stdout" if output == "-" else output
@@ -175,7 +203,7 @@ def generate(
         )
 
 
-# --- load (loader/) --------------------------------------------------------------------------
+# --- load (ticketflow.loader) ---------------------------------------------------------------------
 
 
 @app.command("load")
@@ -197,22 +225,21 @@ def load_command(
 
     Content already loaded is skipped; a new file under a loaded file's name replaces its rows.
 
-    Exit 1 when a file failed (unreadable, not JSON, --strict rejects), 2 on a bad argument.
+    Exit 1 when a file failed (unreadable, not JSON, --strict rejects), 2 on a bad argument
+    or an unusable database.
     """
-    import loader
+    from ticketflow import loader
 
     progress = None
     if not quiet:  # rich only when something is shown: its import is a cost of every load
         from rich.console import Console
 
-        from loader.display import RichProgress, summary_table
+        from ticketflow.loader.display import RichProgress, summary_table
 
         console = Console(stderr=True)
         progress = RichProgress(console)
     try:
         summary = loader.load_paths(paths, db, strict=strict, progress=progress)
-    except loader.LoaderError as error:
-        raise fail(str(error), 2) from None
     finally:
         if progress:
             progress.stop()
@@ -226,13 +253,13 @@ def load_command(
         raise typer.Exit(1)
 
 
-# --- build, report, publish, export, run (ticketflow/) --------------------------------------
+# --- build, report, publish, export, run (ticketflow/) --------------------------------------------
 
 
 def _db(db: Path | None) -> Path:
-    from loader import database
+    from ticketflow import warehouse
 
-    return db or database.default_db_path()
+    return db or warehouse.default_path()
 
 
 @app.command()
@@ -267,14 +294,10 @@ def build(
 
 def run_build(db: Path, *, as_of: str | None, select: str | None, quiet: bool) -> None:
     """dbt build with its output on stderr; a failed build exits non-zero with one line."""
-    from ticketflow.dbt import DbtError
     from ticketflow.dbt import build as dbt_build
 
     echo = None if quiet else (lambda line: typer.echo(line, err=True))
-    try:
-        run = dbt_build(db, as_of=as_of, select=select, echo=echo)
-    except DbtError as error:
-        raise fail(str(error)) from None
+    run = dbt_build(db, as_of=as_of, select=select, echo=echo)
     for warning in run.warnings:
         typer.echo(f"Warning: {warning.name}: {warning.message}", err=True)
     if not quiet:
@@ -296,12 +319,9 @@ def report(
     quiet: QuietOption = False,
 ) -> None:
     """Write the ticket metrics report from the marts (run `dbt build` first)."""
-    from ticketflow.report import ReportError, write_report
+    from ticketflow.report import write_report
 
-    try:
-        write_report(_db(db), output)
-    except ReportError as error:
-        raise fail(str(error)) from None
+    write_report(_db(db), output)
     if not quiet:
         typer.echo(f"Report written to {output}", err=True)
 
@@ -318,13 +338,9 @@ def publish(db: DbOption = None, quiet: QuietOption = False) -> None:
 
 
 def publish_marts(db: Path, *, quiet: bool) -> None:
-    from ticketflow.publish import PublishError
     from ticketflow.publish import publish as publish_to_serving
 
-    try:
-        publication = publish_to_serving(db)
-    except PublishError as error:
-        raise fail(str(error)) from None
+    publication = publish_to_serving(db)
     if not quiet:
         typer.echo(publication.describe(), err=True)
 
@@ -345,12 +361,9 @@ def export(
     Tables: ticket, activity_history, ticket_details (see ticketflow/export.py for the
     column mapping).
     """
-    from ticketflow.export import ExportError, export_sqlite
+    from ticketflow.export import export_sqlite
 
-    try:
-        counts = export_sqlite(_db(db), sqlite)
-    except ExportError as error:
-        raise fail(str(error)) from None
+    counts = export_sqlite(_db(db), sqlite)
     if not quiet:
         rows = ", ".join(f"{name} {count:,}" for name, count in counts.items())
         typer.echo(f"Exported to {sqlite}: {rows} rows", err=True)
@@ -392,7 +405,6 @@ def run(
     Like the original `main_program.py -n 10 -o x.json -r x.report.txt`. A failing stage
     stops the run with one line naming it and exit code 1.
     """
-    from ticketflow.pipeline import PipelineError
     from ticketflow.pipeline import run as run_pipeline
 
     progress = None if quiet else _RunProgress()
@@ -405,8 +417,6 @@ def run(
             seed=seed,
             progress=progress,
         )
-    except PipelineError as error:
-        raise fail(str(error)) from None
     finally:
         if progress:
             progress.stop()

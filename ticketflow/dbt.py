@@ -3,6 +3,10 @@
 The one place that invokes dbt from Python. dbt runs in a subprocess: the working file is
 handed over through `$TICKETFLOW_DB` without touching this process's environment, a caller's
 open DuckDB connection cannot clash with dbt's, and dbt's memory is its own.
+
+The project is the one `ticketflow.project` finds. dbt's artifacts (`target/`) go beside it in
+a source checkout, where plain `dbt` writes them too; an installed project is read-only
+package data, so there they go into `target/` beside the working database.
 """
 
 from __future__ import annotations
@@ -18,16 +22,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from loader.database import check_database_file
-from loader.errors import LoaderError
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-"""The repository root: dbt_project.yml and profiles.yml live there."""
+from ticketflow import project, warehouse
+from ticketflow.errors import TicketflowError
 
 FAILED_STATUSES = ("error", "fail", "runtime error")
 
 
-class DbtError(Exception):
+class DbtError(TicketflowError):
     """dbt could not run, or the run failed; the message is one line for a person."""
 
 
@@ -109,13 +110,14 @@ def run_dbt(
     Raises DbtError when dbt cannot be started or its run fails.
     """
     executable = _dbt_executable()
-    command = [executable, *args, "--project-dir", str(PROJECT_DIR)]
-    command += ["--profiles-dir", str(PROJECT_DIR)]
+    project_dir = project.project_dir()
+    db = Path(db).resolve()
+    command = [executable, *args, "--project-dir", str(project_dir)]
+    command += ["--profiles-dir", str(project_dir)]
     if as_of is not None:
         command += ["--vars", json.dumps({"as_of": format_as_of(as_of)})]
-    target = target_path or PROJECT_DIR / "target"
+    target = target_path or default_target_path(db)
     command += ["--target-path", str(target)]
-    db = Path(db).resolve()
     db.parent.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -123,13 +125,13 @@ def run_dbt(
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_USE_COLORS": "false",
     }
-    if target_path is not None:
+    if target_path is not None or not project.is_source_checkout():
         env["DBT_LOG_PATH"] = str(target / "logs")
     results_file = target / "run_results.json"
     results_file.unlink(missing_ok=True)
     process = subprocess.Popen(
         command,
-        cwd=PROJECT_DIR,
+        cwd=project_dir,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -157,14 +159,16 @@ def build(
     echo: Callable[[str], None] | None = None,
 ) -> DbtRun:
     """`dbt build`: seeds, models and every test (unit tests first) on the file `db`."""
-    if not Path(db).is_file():
-        raise DbtError(f"{db}: no such database (load files first: ticketflow load PATH...)")
-    try:
-        check_database_file(Path(db))
-    except LoaderError as error:
-        raise DbtError(str(error)) from None
+    warehouse.check(Path(db))
     args = ["build"] + (["--select", select] if select else [])
     return run_dbt(args, db, as_of=as_of, target_path=target_path, echo=echo)
+
+
+def default_target_path(db: Path) -> Path:
+    """`target/` of the checkout, or beside the working database for an installed project."""
+    if project.is_source_checkout():
+        return project.project_dir() / "target"
+    return Path(db).resolve().parent / "target"
 
 
 def _dbt_executable() -> str:

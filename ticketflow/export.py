@@ -38,12 +38,13 @@ from pathlib import Path
 import duckdb
 
 from ticketflow import files, marts
+from ticketflow.errors import TicketflowError
 
 BATCH_ROWS = 50_000
 TIMESTAMP = "'%Y-%m-%d %H:%M:%S'"
 
 
-class ExportError(Exception):
+class ExportError(TicketflowError):
     """The SQLite export could not be written; an existing target is left as it was."""
 
 
@@ -112,12 +113,7 @@ INDEXES = ("create index activity_history_ticket_id on activity_history (ticket_
 
 def export_sqlite(db_path: Path, sqlite_path: Path) -> dict[str, int]:
     """Write the seed-era SQLite schema filled from the marts; return rows per table."""
-    try:
-        source = marts.connect(
-            db_path, ("dim_tickets", "fct_ticket_activities", "dim_ticket_details")
-        )
-    except marts.MartsError as error:
-        raise ExportError(str(error)) from error
+    source = marts.connect(db_path, ("dim_tickets", "fct_ticket_activities", "dim_ticket_details"))
     try:
         with source, files.atomic_path(sqlite_path) as tmp:
             counts = _write(source, tmp)

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from loader.database import check_database_file
-from loader.errors import LoaderError
+from ticketflow import warehouse
 
 SCHEMA = "marts"
 # Each mart and its grain: published rows are written in grain order, so the same marts give
@@ -27,28 +26,14 @@ GRAINS = {
 MARTS = tuple(GRAINS)
 
 
-class MartsError(Exception):
-    """The working database cannot be read, or its marts are not built."""
-
-
 def connect(db_path: Path, required: tuple[str, ...] = MARTS) -> duckdb.DuckDBPyConnection:
     """Open `db_path` read-only and check that the `required` marts exist."""
-    if not db_path.is_file():
-        raise MartsError(f"{db_path}: no such database (run `ticketflow load`, then `dbt build`)")
-    try:
-        check_database_file(db_path)
-    except LoaderError as error:
-        raise MartsError(str(error)) from None
-    try:
-        con = duckdb.connect(str(db_path), read_only=True)
-    except duckdb.Error as error:
-        reason = str(error).splitlines()[0]
-        raise MartsError(f"{db_path}: cannot open read-only: {reason}") from error
+    con = warehouse.connect(db_path, read_only=True)
     missing = [name for name in required if name not in tables(con)]
     if missing:
         con.close()
         names = ", ".join(f"{SCHEMA}.{name}" for name in missing)
-        raise MartsError(f"{db_path}: missing {names} (run `dbt build` first)")
+        raise warehouse.WarehouseError(f"{db_path}: missing {names} (run `dbt build` first)")
     return con
 
 

@@ -1,7 +1,7 @@
 """The whole pipeline in one call: generate -> load -> dbt build -> reports -> publish.
 
 It composes the stages' library APIs (generator, loader, ticketflow.dbt, report, publish);
-each stage's domain error stops the run as a `PipelineError` naming the stage.
+each stage's error stops the run as a `PipelineError` naming the stage.
 """
 
 from __future__ import annotations
@@ -13,23 +13,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-import generator
-import loader
-from ticketflow import dbt
-from ticketflow.publish import Publication, PublishError, publish
-from ticketflow.report import ReportError, write_report
+from ticketflow import dbt, generator, loader
+from ticketflow.errors import TicketflowError
+from ticketflow.publish import Publication, publish
+from ticketflow.report import write_report
 
 STAGES = ("generate", "load", "build", "report", "publish")
 SIBLING_REPORTS = (".html", ".csv")
 T = TypeVar("T")
 
 
-class PipelineError(Exception):
-    """A stage failed; `stage` names it and the message is one line for a person."""
+class PipelineError(TicketflowError):
+    """A stage failed; `stage` names it, the message is one line, the exit code the cause's."""
 
-    def __init__(self, stage: str, message: str) -> None:
-        super().__init__(f"{stage} failed: {message}")
+    def __init__(self, stage: str, cause: TicketflowError) -> None:
+        super().__init__(f"{stage} failed: {cause}")
         self.stage = stage
+        self.exit_code = cause.exit_code
 
 
 class Progress(Protocol):
@@ -90,14 +90,8 @@ def run(
         begin = time.perf_counter()
         try:
             result = work()
-        except (
-            generator.GeneratorError,
-            loader.LoaderError,
-            dbt.DbtError,
-            ReportError,
-            PublishError,
-        ) as error:
-            raise PipelineError(name, str(error)) from error
+        except TicketflowError as error:
+            raise PipelineError(name, error) from error
         if progress:
             progress.stage_finished(number, name, summary(result), time.perf_counter() - begin)
         return result
@@ -156,5 +150,5 @@ def _load(activities_path: Path, db_path: Path) -> loader.LoadSummary:
     summary = loader.load_paths([activities_path], db_path, strict=True)
     if summary.failed:
         failed = summary.failed[0]
-        raise loader.LoaderError(f"{failed.path}: {failed.message}")
+        raise TicketflowError(f"{failed.path}: {failed.message}")
     return summary

@@ -28,13 +28,14 @@ from pathlib import Path
 import duckdb
 
 from ticketflow import marts
+from ticketflow.errors import TicketflowError
 
 SERVE_NAME = "serve.duckdb"
 PARQUET_NAME = "parquet"
 GENERATION_PREFIX = ".parquet-"
 
 
-class PublishError(Exception):
+class PublishError(TicketflowError):
     """The marts could not be published; the previous publication is left as it was."""
 
 
@@ -63,10 +64,7 @@ def parquet_dir_for(db_path: Path) -> Path:
 
 def publish(db_path: Path) -> Publication:
     """Publish every table of schema `marts` in `db_path` to serve.duckdb and parquet/."""
-    try:
-        marts.connect(db_path).close()
-    except marts.MartsError as error:
-        raise PublishError(str(error)) from error
+    marts.connect(db_path).close()
     directory = db_path.parent
     serve_tmp = directory / f".{SERVE_NAME}.{uuid.uuid4().hex}.tmp"
     generation = Path(tempfile.mkdtemp(prefix=GENERATION_PREFIX, dir=directory))

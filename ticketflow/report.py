@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from ticketflow import charts, files, marts
+from ticketflow.errors import TicketflowError
 
 FORMATS = (".txt", ".md", ".csv", ".html")
 PRIORITY_NAMES = {1: "Low", 2: "Medium", 3: "High", 4: "Urgent"}
@@ -28,7 +29,7 @@ OLDEST_UNRESOLVED = 10
 UNITS = (("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1))
 
 
-class ReportError(Exception):
+class ReportError(TicketflowError):
     """The report cannot be written (unknown format, missing marts, unwritable file)."""
 
 
@@ -173,15 +174,12 @@ def write_report(db_path: Path, out_path: Path) -> Path:
         raise ReportError(
             f"{out_path}: unknown report format {suffix or '(none)'!r}; use {', '.join(FORMATS)}"
         )
-    try:
-        with marts.connect(db_path) as con:
-            if suffix == ".csv":
-                with _atomic_path(out_path) as tmp:
-                    _write_csv(con, tmp)
-                return out_path
-            data = collect(con)
-    except marts.MartsError as error:
-        raise ReportError(str(error)) from error
+    with marts.connect(db_path) as con:
+        if suffix == ".csv":
+            with _atomic_path(out_path) as tmp:
+                _write_csv(con, tmp)
+            return out_path
+        data = collect(con)
     text = {".txt": render_text, ".md": render_markdown, ".html": render_html}[suffix](data)
     with _atomic_path(out_path) as tmp:
         tmp.write_text(text, encoding="utf-8")
