@@ -1,5 +1,6 @@
 # ticketflow: Freshdesk activity exports -> DuckDB -> dbt marts -> report.
-# `make help` lists the targets. Variables: TICKETS, SEED, ACTIVITIES, TICKETFLOW_DB.
+# `make help` lists the targets. Variables: TICKETS, SEED, ACTIVITIES, TICKETFLOW_DB (the working
+# database; its default is stated once, in profiles.yml).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -12,7 +13,6 @@ STAMP := $(VENV)/.installed
 TICKETS ?= 10000
 SEED ?= 42
 ACTIVITIES ?= 1000000
-export TICKETFLOW_DB ?= data/warehouse.duckdb
 
 ACTIVITY_FILE := data/activities.jsonl.gz
 REPORT := data/report.txt
