@@ -21,7 +21,7 @@ from ticketflow import warehouse
 
 from .database import connect
 from .errors import LoaderError
-from .sources import SourceFile, content_hash, find_files, sniff
+from .sources import SourceFile, account_from_name, content_hash, find_files, sniff
 
 TIME_FORMAT = "%d-%m-%Y %H:%M:%S %z"
 # The reader's buffer bounds its parallelism (a buffer per task): a small one for a big file.
@@ -253,17 +253,28 @@ def load_paths(
     db_path: str | Path | None = None,
     *,
     strict: bool = False,
+    account: int | None = None,
     progress: Progress | None = None,
 ) -> LoadSummary:
     """Load files, directories and globs into the raw schema of `db_path`.
+
+    A database holds one Freshdesk account: each file's is `account` if given, else the one
+    in its Freshdesk file name, else none (an account of its own). Files of two accounts, or
+    of another account than the database's standing loads, are refused before anything is
+    written.
 
     `db_path` defaults to the working database (`ticketflow.warehouse.default_path`). Raises
     LoaderError when the paths are unusable and WarehouseError when the database is; problems
     of single files are reported in the summary, never raised.
     """
     files = find_files(list(paths))
-    connection = connect(Path(db_path) if db_path else warehouse.default_path())
+    accounts = {path: account if account is not None else account_from_name(path) for path in files}
+    _refuse_two_accounts(accounts)
+    db = Path(db_path) if db_path else warehouse.default_path()
+    connection = connect(db)
     try:
+        if files:
+            _refuse_another_account(connection, db, files[0], accounts[files[0]])
         sources = sorted((_inspect(connection, path) for path in files), key=_load_order)
         if progress:
             progress.begin(sources)
@@ -271,7 +282,7 @@ def load_paths(
         for source in sources:
             if progress:
                 progress.file_started(source)
-            result = _land(connection, source, strict)
+            result = _land(connection, source, strict, accounts[source.path])
             summary.files.append(result)
             if progress:
                 progress.file_finished(source, result)
@@ -322,7 +333,40 @@ def _file_parameters(source: SourceFile) -> dict[str, str | int]:
     return parameters
 
 
-def _land(connection: duckdb.DuckDBPyConnection, source: SourceFile, strict: bool) -> FileResult:
+def _describe_account(account: int | None) -> str:
+    return f"account {account}" if account is not None else "no account"
+
+
+def _refuse_two_accounts(accounts: dict[Path, int | None]) -> None:
+    first = next(iter(accounts), None)
+    for path, account in accounts.items():
+        if account != accounts[first]:
+            raise LoaderError(
+                f"{path} is of {_describe_account(account)} but {first} of"
+                f" {_describe_account(accounts[first])}: a database holds one account;"
+                " load each account with its own --db"
+            )
+
+
+def _refuse_another_account(
+    connection: duckdb.DuckDBPyConnection, db: Path, path: Path, account: int | None
+) -> None:
+    standing = connection.execute(
+        "select distinct account_id from raw.loads where status <> 'failed'"
+        " order by account_id nulls first"
+    ).fetchall()
+    others = [held for (held,) in standing if held != account]
+    if others:
+        raise LoaderError(
+            f"{path} is of {_describe_account(account)} but {db} holds"
+            f" {_describe_account(others[0])}: a database holds one account;"
+            " load it into another with --db PATH"
+        )
+
+
+def _land(
+    connection: duckdb.DuckDBPyConnection, source: SourceFile, strict: bool, account: int | None
+) -> FileResult:
     started_at = _now()
     current = {
         name: (digest, size) for name, digest, size in connection.execute(CURRENT_FILES).fetchall()
@@ -343,7 +387,7 @@ def _land(connection: duckdb.DuckDBPyConnection, source: SourceFile, strict: boo
             except duckdb.Error as error:
                 message = f"cannot be read: {_reason(error)}"
                 result = FileResult(source.path, "failed", message=message)
-        return _write(connection, source, digest.result(), result, current, started_at)
+        return _write(connection, source, digest.result(), result, current, started_at, account)
 
 
 def _skipped(
@@ -363,6 +407,7 @@ def _write(
     result: FileResult,
     current: dict[str, tuple[str, int]],
     started_at: datetime,
+    account: int | None,
 ) -> FileResult:
     """One transaction: replace the file's rows by the staged ones (unless it failed), ledger."""
     connection.begin()
@@ -376,7 +421,7 @@ def _write(
                         f"delete from {table} where file_name = $name", {"name": source.file_name}
                     )
             _insert_rows(connection, source, result.load_id, started_at)
-        _insert_ledger(connection, source, digest, result, started_at)
+        _insert_ledger(connection, source, digest, result, started_at, account)
         connection.commit()
     except duckdb.Error as error:
         connection.rollback()
@@ -503,12 +548,18 @@ def _insert_ledger(
     digest: str,
     result: FileResult,
     started_at: datetime,
+    account: int | None,
 ) -> None:
     connection.execute(
         """
-        insert into raw.loads values (
+        insert into raw.loads (
+            load_id, file_name, file_path, content_hash, file_bytes, container, is_compressed,
+            records, loaded, rejected, metadata_start_at, metadata_end_at, declared_count,
+            status, message, started_at, finished_at, account_id
+        ) values (
             $load_id, $name, $path, $hash, $bytes, $container, $compressed, $records, $loaded,
-            $rejected, $start_at, $end_at, $declared, $status, $message, $started_at, $finished_at
+            $rejected, $start_at, $end_at, $declared, $status, $message, $started_at,
+            $finished_at, $account
         )
         """,
         {
@@ -529,6 +580,7 @@ def _insert_ledger(
             "message": result.message or result.warning,
             "started_at": started_at,
             "finished_at": _now(),
+            "account": account,
         },
     )
 

@@ -24,8 +24,11 @@ create table if not exists raw.loads (
     status varchar not null,             -- 'loaded' | 'replaced' (a re-export) | 'failed'
     message varchar,                     -- failure reason or count warning, for a person
     started_at timestamp not null,
-    finished_at timestamp not null
+    finished_at timestamp not null,
+    account_id bigint                    -- Freshdesk account: from the file name or --account
 );
+-- Databases created before account_id existed get the column (null: no account known).
+alter table raw.loads add column if not exists account_id bigint;
 
 -- One row per landed activity.
 create table if not exists raw.activities (

@@ -18,6 +18,14 @@ SNIFF_BYTES = 65536
 DIRECTORY_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz")
 ENVELOPE_START = re.compile(rb'^\s*\{\s*"(activities_data|metadata)"\s*:')
 GLOB_CHARS = re.compile(r"[*?\[]")
+# Freshdesk names each daily export activities_<account>_<D>_<M>_<YYYY>.json[.gz].
+FRESHDESK_NAME = re.compile(r"activities_(?P<account>\d+)_\d{1,2}_\d{1,2}_\d{4}\.json(\.gz)?")
+
+
+def account_from_name(path: Path) -> int | None:
+    """The account id in a Freshdesk export's file name; None for any other name."""
+    match = FRESHDESK_NAME.fullmatch(path.name)
+    return int(match["account"]) if match else None
 
 
 @dataclass(frozen=True)

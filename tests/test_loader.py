@@ -46,7 +46,8 @@ def test_real_exports_and_spec_sample_land_completely(
     tmp_path: Path, real_files: list[Path], spec_sample: Path
 ) -> None:
     db = tmp_path / "w.duckdb"
-    result = invoke(real_files[0].parent, spec_sample, "--db", db, "--quiet")
+    # The spec sample's name carries no account: --account puts it in the real files' one.
+    result = invoke(real_files[0].parent, spec_sample, "--account", "3748365", "--db", db, "-q")
     assert (result.exit_code, result.stderr) == (0, "")
     declared = {
         path.name: json.loads(path.read_text())["metadata"]["activities_count"]
@@ -422,3 +423,82 @@ def test_db_that_is_not_a_duckdb_file_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == f"Error: {not_a_db} is not a DuckDB database\n"
     assert not_a_db.read_text() == line(GOOD) + "\n"
+
+
+# --- accounts: one per database ---------------------------------------------------------------
+
+
+def test_account_comes_from_freshdesk_file_names(tmp_path: Path, real_files: list[Path]) -> None:
+    db = tmp_path / "w.duckdb"
+    assert invoke(*real_files[:2], "--db", db, "-q").exit_code == 0
+    assert query(db, "select distinct account_id from raw.loads") == [(3748365,)]
+    other = tmp_path / "day.jsonl"
+    other.write_text(line(GOOD) + "\n")
+    assert invoke(other, "--db", tmp_path / "n.duckdb", "-q").exit_code == 0
+    assert query(tmp_path / "n.duckdb", "select account_id from raw.loads") == [(None,)]
+    assert invoke(other, "--db", tmp_path / "a.duckdb", "--account", "42", "-q").exit_code == 0
+    assert query(tmp_path / "a.duckdb", "select account_id from raw.loads") == [(42,)]
+
+
+@pytest.mark.parametrize(
+    ("first_account", "second_account", "held", "offered"),
+    [
+        ([], [], "no account", "account 3748365"),  # generated JSON lines, then real exports
+        (["--account", "7"], [], "account 7", "account 3748365"),
+        ([], ["--account", "9"], "no account", "account 9"),
+    ],
+)
+def test_another_account_is_refused_and_nothing_written(
+    tmp_path: Path,
+    real_files: list[Path],
+    first_account: list[str],
+    second_account: list[str],
+    held: str,
+    offered: str,
+) -> None:
+    db = tmp_path / "w.duckdb"
+    generated = tmp_path / "activities.jsonl"
+    generated.write_text(line(GOOD) + "\n")
+    assert invoke(generated, "--db", db, "-q", *first_account).exit_code == 0
+    before = query(db, "select * from raw.loads"), query(db, "select * from raw.activities")
+    incoming = [real_files[0]] if not second_account else [tmp_path / "other.jsonl"]
+    if second_account:
+        incoming[0].write_text(with_(ticket_id=1) + "\n")
+    result = invoke(*incoming, "--db", db, *second_account)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {incoming[0].resolve()} is of {offered} but {db} holds {held}: a database"
+        " holds one account; load it into another with --db PATH\n"
+    )
+    assert (query(db, "select * from raw.loads"), query(db, "select * from raw.activities")) == (
+        before
+    )
+
+
+def test_files_of_two_accounts_in_one_call_are_refused(
+    tmp_path: Path, real_files: list[Path], spec_sample: Path
+) -> None:
+    db = tmp_path / "w.duckdb"
+    result = invoke(real_files[0], spec_sample, "--db", db)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {spec_sample.resolve()} is of no account but {real_files[0].resolve()} of"
+        " account 3748365: a database holds one account; load each account with its own --db\n"
+    )
+    assert not db.exists()
+
+
+def test_a_database_of_the_seed_era_gains_the_account_column(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    source = tmp_path / "day.jsonl"
+    source.write_text(line(GOOD) + "\n")
+    assert invoke(source, "--db", db, "-q").exit_code == 0
+    with duckdb.connect(str(db)) as connection:
+        connection.execute("alter table raw.loads drop column account_id")
+    other = tmp_path / "next.jsonl"
+    other.write_text(with_(ticket_id=2) + "\n")
+    assert invoke(other, "--db", db, "-q").exit_code == 0
+    assert query(db, "select file_name, account_id from raw.loads order by load_id") == [
+        ("day.jsonl", None),
+        ("next.jsonl", None),
+    ]

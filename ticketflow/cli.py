@@ -219,11 +219,21 @@ def load_command(
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail a file, writing nothing, if any record is bad.")
     ] = False,
+    account: Annotated[
+        int | None,
+        typer.Option(
+            "--account",
+            help="Freshdesk account id of the files (default: from Freshdesk's file names, "
+            "activities_<account>_<D>_<M>_<YYYY>.json; none for other names).",
+            show_default=False,
+        ),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Land activity exports in raw.activities (bad records in raw.rejects, ledger raw.loads).
 
     Content already loaded is skipped; a new file under a loaded file's name replaces its rows.
+    A database holds one Freshdesk account: files of another account are refused.
 
     Exit 1 when a file failed (unreadable, not JSON, --strict rejects), 2 on a bad argument
     or an unusable database.
@@ -239,7 +249,7 @@ def load_command(
         console = Console(stderr=True)
         progress = RichProgress(console)
     try:
-        summary = loader.load_paths(paths, db, strict=strict, progress=progress)
+        summary = loader.load_paths(paths, db, strict=strict, account=account, progress=progress)
     finally:
         if progress:
             progress.stop()
