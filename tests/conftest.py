@@ -8,7 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ticketflow.report import METRICS, format_value
+from ticketflow.report.catalogue import METRICS
+from ticketflow.report.units import format_value
 
 # --- the shared Freshdesk files (../shared/fixtures beside the repository) ------------------
 

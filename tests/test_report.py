@@ -12,13 +12,9 @@ from conftest import ReportCells
 from typer.testing import CliRunner
 
 from ticketflow.cli import app
-from ticketflow.report import (
-    METRICS,
-    ReportError,
-    format_duration,
-    format_number,
-    write_report,
-)
+from ticketflow.report import ReportError, write_report
+from ticketflow.report.catalogue import METRICS
+from ticketflow.report.units import format_duration, format_number
 
 runner = CliRunner()
 
