@@ -11,8 +11,9 @@ import pytest
 from conftest import ReportCells
 from typer.testing import CliRunner
 
+import ticketflow.report
 from ticketflow.cli import app
-from ticketflow.report import ReportError, write_report
+from ticketflow.report import FORMATS, ReportError, write_report, write_reports
 from ticketflow.report.catalogue import METRICS
 from ticketflow.report.units import format_duration, format_number
 
@@ -179,6 +180,36 @@ def test_report_is_deterministic(handmade_marts: Path, tmp_path: Path, suffix: s
     first = write_report(handmade_marts, tmp_path / f"a{suffix}").read_bytes()
     second = write_report(handmade_marts, tmp_path / f"b{suffix}").read_bytes()
     assert first == second
+
+
+def test_write_reports_writes_every_format_from_one_collection(
+    handmade_marts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = {
+        suffix: write_report(handmade_marts, tmp_path / f"alone{suffix}") for suffix in FORMATS
+    }
+    collections = []
+    collect = ticketflow.report.collect
+    monkeypatch.setattr(
+        ticketflow.report, "collect", lambda con: collections.append(con) or collect(con)
+    )
+    paths = [tmp_path / "together" / f"report{suffix}" for suffix in FORMATS]
+    assert write_reports(handmade_marts, paths) == tuple(paths)
+    assert len(collections) == 1
+    for path in paths:
+        assert path.read_bytes() == alone[path.suffix].read_bytes(), path.name
+
+
+def test_write_reports_checks_every_format_before_writing(
+    handmade_marts: Path, tmp_path: Path
+) -> None:
+    paths = [tmp_path / "out" / "report.txt", tmp_path / "out" / "report.pdf"]
+    with pytest.raises(ReportError) as caught:
+        write_reports(handmade_marts, paths)
+    assert str(caught.value) == (
+        f"{paths[1]}: unknown report format '.pdf'; use .txt, .md, .csv, .html"
+    )
+    assert not (tmp_path / "out").exists()
 
 
 def test_report_of_empty_marts(handmade_marts: Path, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import generator
 import loader
 from ticketflow import dbt
 from ticketflow.publish import Publication, PublishError, publish
-from ticketflow.report import ReportError, write_report
+from ticketflow.report import ReportError, write_reports
 
 STAGES = ("generate", "load", "build", "report", "publish")
 SIBLING_REPORTS = (".html", ".csv")
@@ -130,7 +130,7 @@ def run(
     reports = stage(
         4,
         ", ".join(str(p) for p in report_paths(report_path)),
-        lambda: tuple(write_report(db_path, path) for path in report_paths(report_path)),
+        lambda: write_reports(db_path, report_paths(report_path)),
         lambda paths: f"{len(paths)} reports written",
     )
     publication = stage(

@@ -7,13 +7,13 @@ DuckDB -> `ReportData`), `units` (how numbers read), `text` (text and Markdown),
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from ticketflow import files, marts
 from ticketflow.report import csv, html, text
-from ticketflow.report.queries import collect
+from ticketflow.report.queries import ReportData, collect
 
 FORMATS = (".txt", ".md", ".csv", ".html")
 
@@ -22,28 +22,41 @@ class ReportError(Exception):
     """The report cannot be written (unknown format, missing marts, unwritable file)."""
 
 
+RENDERERS: dict[str, Callable[[ReportData], str]] = {
+    ".txt": text.render_text,
+    ".md": text.render_markdown,
+    ".html": html.render_html,
+}
+
+
 def write_report(db_path: Path, out_path: Path) -> Path:
     """Write the report for the marts in `db_path` to `out_path`; the format follows its suffix."""
-    suffix = out_path.suffix.lower()
-    if suffix not in FORMATS:
-        raise ReportError(
-            f"{out_path}: unknown report format {suffix or '(none)'!r}; use {', '.join(FORMATS)}"
-        )
+    return write_reports(db_path, [out_path])[0]
+
+
+def write_reports(db_path: Path, out_paths: Sequence[Path]) -> tuple[Path, ...]:
+    """Write the report in each of `out_paths` (the format follows each suffix) from one
+    connection to the marts and one collection of the data, whatever the number of formats."""
+    for out_path in out_paths:
+        suffix = out_path.suffix.lower()
+        if suffix not in FORMATS:
+            raise ReportError(
+                f"{out_path}: unknown report format {suffix or '(none)'!r}; "
+                f"use {', '.join(FORMATS)}"
+            )
     try:
         with marts.connect(db_path) as con:
-            if suffix == ".csv":
+            renders = [RENDERERS.get(path.suffix.lower()) for path in out_paths]
+            data = collect(con) if any(renders) else None
+            for out_path, render in zip(out_paths, renders, strict=True):
                 with _atomic_path(out_path) as tmp:
-                    csv.write_csv(con, tmp)
-                return out_path
-            data = collect(con)
+                    if render is None:
+                        csv.write_csv(con, tmp)
+                    else:
+                        tmp.write_text(render(data), encoding="utf-8")
     except marts.MartsError as error:
         raise ReportError(str(error)) from error
-    rendered = {".txt": text.render_text, ".md": text.render_markdown, ".html": html.render_html}[
-        suffix
-    ](data)
-    with _atomic_path(out_path) as tmp:
-        tmp.write_text(rendered, encoding="utf-8")
-    return out_path
+    return tuple(out_paths)
 
 
 @contextmanager
