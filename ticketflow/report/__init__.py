@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ticketflow import files, marts
-from ticketflow.report import csv, html, text
-from ticketflow.report.queries import ReportData, collect
+from ticketflow.report import csv, html, queries, text
+from ticketflow.report.queries import ReportData
 
 FORMATS = (".txt", ".md", ".csv", ".html")
 
@@ -47,7 +47,12 @@ def write_reports(db_path: Path, out_paths: Sequence[Path]) -> tuple[Path, ...]:
     try:
         with marts.connect(db_path) as con:
             renders = [RENDERERS.get(path.suffix.lower()) for path in out_paths]
-            data = collect(con) if any(renders) else None
+            data = None
+            if any(renders):
+                if not queries.has_status_categories(con):
+                    missing = queries.STATUS_CATEGORIES
+                    raise ReportError(f"{db_path}: missing {missing} (run `dbt build` first)")
+                data = queries.collect(con)
             for out_path, render in zip(out_paths, renders, strict=True):
                 with _atomic_path(out_path) as tmp:
                     if render is None:

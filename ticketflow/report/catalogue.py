@@ -1,5 +1,7 @@
 """What the report measures: the metrics (columns of `marts.fct_ticket_metrics`), the
-dimensions they are broken down by, and the labels of priorities and status categories."""
+dimensions they are broken down by, and the labels of priorities and status categories.
+
+The status categories themselves come from the marts and the seed (`queries`), not from here."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 PRIORITY_NAMES = {1: "Low", 2: "Medium", 3: "High", 4: "Urgent"}
+SMALL_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to"})
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,9 @@ def priority_label(priority: int | None) -> str:
     return f"{priority} {name}" if name else str(priority)
 
 
-BACKLOG_CATEGORIES = (
-    ("open", "Open"),
-    ("pending", "Pending"),
-    ("waiting_on_customer", "Waiting on Customer"),
-    ("waiting_on_third_party", "Waiting on Third Party"),
-    ("other", "Other"),
-)
+def category_label(category: str) -> str:
+    """A status category as a person reads it: 'waiting_on_customer' -> 'Waiting on Customer'."""
+    words = category.split("_")
+    return " ".join(
+        word if i > 0 and word in SMALL_WORDS else word.capitalize() for i, word in enumerate(words)
+    )

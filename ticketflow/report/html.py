@@ -6,7 +6,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from ticketflow import charts
-from ticketflow.report.catalogue import BACKLOG_CATEGORIES, DIMENSIONS, priority_label
+from ticketflow.report.catalogue import DIMENSIONS, category_label, priority_label
 from ticketflow.report.queries import EMPTY, OLDEST_UNRESOLVED, ReportData, Stat
 from ticketflow.report.units import format_duration, format_number, format_time, format_value
 
@@ -53,7 +53,10 @@ def render_html(data: ReportData) -> str:
         ),
         "daily_backlog": charts.stacked_area(
             [day.summary_date for day in data.days],
-            [(label, [day.backlog[key] for day in data.days]) for key, label in BACKLOG_CATEGORIES],
+            [
+                (category_label(category), [day.backlog[category] for day in data.days])
+                for category in data.backlog_categories
+            ],
             "Unresolved backlog at the end of each day, by status",
         ),
     }

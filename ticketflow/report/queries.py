@@ -12,16 +12,11 @@ from datetime import date, datetime
 
 import duckdb
 
-from ticketflow.report.catalogue import (
-    BACKLOG_CATEGORIES,
-    DIMENSIONS,
-    METRICS,
-    Metric,
-    priority_label,
-)
+from ticketflow.report.catalogue import DIMENSIONS, METRICS, Metric, priority_label
 
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 OLDEST_UNRESOLVED = 10
+STATUS_CATEGORIES = "seeds.ticketflow_status_categories"  # the seed, with `is_solved`
 
 
 @dataclass(frozen=True)
@@ -89,6 +84,7 @@ class ReportData:
     totals: Totals
     breakdowns: list[Breakdown]
     oldest_unresolved: list[OpenTicket]
+    backlog_categories: tuple[str, ...]  # the unsolved status categories, in column order
     days: list[Day]
 
     def breakdown(self, column: str) -> Breakdown:
@@ -97,13 +93,47 @@ class ReportData:
 
 def collect(con: duckdb.DuckDBPyConnection) -> ReportData:
     """Everything the text, Markdown and HTML reports show, aggregated in DuckDB."""
+    categories = _backlog_categories(con)
     return ReportData(
         as_of=_as_of(con),
         totals=_totals(con),
         breakdowns=_breakdowns(con),
         oldest_unresolved=_oldest_unresolved(con),
-        days=_days(con),
+        backlog_categories=categories,
+        days=_days(con, categories),
     )
+
+
+def has_status_categories(con: duckdb.DuckDBPyConnection) -> bool:
+    """Does the database hold the status categories seed (dbt builds it with the marts)?"""
+    row = con.execute(
+        """
+        select count(*)
+        from information_schema.tables
+        where table_catalog = current_database() and table_schema = ? and table_name = ?
+        """,
+        STATUS_CATEGORIES.split("."),
+    ).fetchone()
+    return row[0] > 0
+
+
+def _backlog_categories(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """The unsolved status categories: the daily summary's `backlog_<category>` columns in
+    their order, kept when the status categories seed says the category is not solved."""
+    rows = con.execute(
+        f"""
+        select categories.status_category
+        from information_schema.columns as summary_columns
+        inner join {STATUS_CATEGORIES} as categories
+            on summary_columns.column_name = 'backlog_' || categories.status_category
+        where summary_columns.table_catalog = current_database()
+            and summary_columns.table_schema = 'marts'
+            and summary_columns.table_name = 'fct_daily_ticket_summary'
+            and not categories.is_solved
+        order by summary_columns.ordinal_position
+        """
+    ).fetchall()
+    return tuple(category for (category,) in rows)
 
 
 def _as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
@@ -195,18 +225,16 @@ def _oldest_unresolved(con: duckdb.DuckDBPyConnection) -> list[OpenTicket]:
     return [OpenTicket(*row) for row in rows]
 
 
-def _days(con: duckdb.DuckDBPyConnection) -> list[Day]:
-    backlog = ", ".join(f"backlog_{key}" for key, _ in BACKLOG_CATEGORIES)
+def _days(con: duckdb.DuckDBPyConnection, categories: tuple[str, ...]) -> list[Day]:
+    backlog = "".join(f", backlog_{category}" for category in categories)
     rows = con.execute(
         f"""
-        select summary_date, tickets_created, resolutions, {backlog}
+        select summary_date, tickets_created, resolutions{backlog}
         from marts.fct_daily_ticket_summary
         order by summary_date
         """
     ).fetchall()
     return [
-        Day(
-            day, created, resolved, dict(zip((k for k, _ in BACKLOG_CATEGORIES), rest, strict=True))
-        )
+        Day(day, created, resolved, dict(zip(categories, rest, strict=True)))
         for day, created, resolved, *rest in rows
     ]
