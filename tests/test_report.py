@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ReportCells
+from conftest import ReportCells, mart_contracts
 from typer.testing import CliRunner
 
 from ticketflow.cli import app
@@ -47,6 +47,13 @@ def test_format_duration(seconds: float | None, text: str) -> None:
 )
 def test_format_number(value: float | None, text: str) -> None:
     assert format_number(value) == text
+
+
+def test_every_metric_is_a_numeric_column_of_the_metrics_contract() -> None:
+    contract = dict(mart_contracts()["fct_ticket_metrics"])
+    assert {m.column: contract.get(m.column) for m in METRICS} == {
+        m.column: "bigint" for m in METRICS
+    }
 
 
 @pytest.mark.parametrize(

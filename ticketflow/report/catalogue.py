@@ -23,6 +23,20 @@ class Metric:
     scope_label: str
 
 
+FIRST_RESPONSE = Metric(
+    "first_response_seconds",
+    "Time to first response",
+    "duration",
+    "first_response_seconds is not null",
+    "tickets with a first response",
+)
+RESOLUTION = Metric(
+    "resolution_seconds",
+    "Time to resolution",
+    "duration",
+    "resolution_seconds is not null",
+    "tickets resolved or closed now",
+)
 METRICS = (
     Metric("seconds_open", "Time Open", "status", "seconds_open > 0", "tickets that were Open"),
     Metric(
@@ -46,23 +60,10 @@ METRICS = (
         "seconds_waiting_on_third_party > 0",
         "tickets that waited on a third party",
     ),
-    Metric(
-        "first_response_seconds",
-        "Time to first response",
-        "duration",
-        "first_response_seconds is not null",
-        "tickets with a first response",
-    ),
-    Metric(
-        "resolution_seconds",
-        "Time to resolution",
-        "duration",
-        "resolution_seconds is not null",
-        "tickets resolved or closed now",
-    ),
+    FIRST_RESPONSE,
+    RESOLUTION,
     Metric("reopen_count", "Reopens", "count", "true", "all tickets"),
 )
-METRIC_BY_COLUMN = {metric.column: metric for metric in METRICS}
 DIMENSIONS = (("priority", "Priority"), ("group", "Group"), ("agent", "Agent"))
 
 

@@ -6,7 +6,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from ticketflow import charts
-from ticketflow.report.catalogue import DIMENSIONS, category_label, priority_label
+from ticketflow.report.catalogue import (
+    DIMENSIONS,
+    FIRST_RESPONSE,
+    RESOLUTION,
+    category_label,
+    priority_label,
+)
 from ticketflow.report.queries import EMPTY, OLDEST_UNRESOLVED, ReportData, Stat
 from ticketflow.report.units import format_duration, format_number, format_time, format_value
 
@@ -23,8 +29,8 @@ def render_html(data: ReportData) -> str:
         duration=format_duration, number=format_number, time=format_time, priority=priority_label
     )
     status_metrics = [b for b in data.breakdowns if b.metric.kind == "status"]
-    first_response = data.breakdown("first_response_seconds")
-    resolution = data.breakdown("resolution_seconds")
+    first_response = data.breakdown(FIRST_RESPONSE.column)
+    resolution = data.breakdown(RESOLUTION.column)
     pairs = {
         key: _paired(first_response.by[key], resolution.by[key]) for key in ("group", "priority")
     }
