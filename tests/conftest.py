@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
-from ticketflow.report import METRICS, format_value
+from ticketflow.report.catalogue import METRICS
+from ticketflow.report.units import format_value
 
 # --- the shared Freshdesk files (../shared/fixtures beside the repository) ------------------
 
@@ -33,17 +36,54 @@ def spec_sample() -> Path:
 
 # --- report, publish, export (ticketflow/) ---------------------------------------------------
 
+REPOSITORY = Path(__file__).resolve().parents[1]
+MART_CONTRACTS = REPOSITORY / "dbt_project" / "models" / "marts" / "_marts__models.yml"
+SEEDS = REPOSITORY / "dbt_project" / "seeds"
 HANDMADE_MARTS = Path(__file__).parent / "fixtures" / "handmade_marts.sql"
+PLAIN_TYPE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def mart_contracts() -> dict[str, list[tuple[str, str]]]:
+    """Each mart's contract: (column, data_type) in contract order, from the marts' YAML."""
+    contracts = {}
+    for model in yaml.safe_load(MART_CONTRACTS.read_text())["models"]:
+        columns = [(column["name"], column["data_type"]) for column in model["columns"]]
+        for name, data_type in columns:
+            assert PLAIN_TYPE.fullmatch(data_type), f"{model['name']}.{name}: {data_type!r}"
+        contracts[model["name"]] = columns
+    return contracts
+
+
+def create_contract_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty `marts.<mart>` tables with the contracts' columns and types, in contract order."""
+    con.execute("create schema marts")
+    for mart, columns in mart_contracts().items():
+        con.execute(f"create table marts.{mart} ({', '.join(f'{n} {t}' for n, t in columns)})")
+
+
+def create_seed_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """`seeds.<seed>` from dbt_project/seeds, typed by the seeds' `column_types`, as dbt does."""
+    con.execute("create schema seeds")
+    for seed in yaml.safe_load((SEEDS / "_seeds.yml").read_text())["seeds"]:
+        types = ", ".join(f"'{n}': '{t}'" for n, t in seed["config"]["column_types"].items())
+        con.execute(
+            f"create table seeds.{seed['name']} as select * from read_csv(?, header = true, "
+            f"columns = {{{types}}})",
+            [str(SEEDS / f"{seed['name']}.csv")],
+        )
 
 
 @pytest.fixture
 def handmade_marts(tmp_path: Path) -> Path:
     """A working DuckDB file holding six hand-made tickets in the six marts (no dbt needed).
 
-    Its numbers are small enough to check by hand; see tests/fixtures/handmade_marts.sql.
+    The marts are created from the dbt contracts and the seeds from dbt_project/seeds; the
+    rows, small enough to check by hand, are in tests/fixtures/handmade_marts.sql.
     """
     db_path = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(db_path)) as con:
+        create_contract_tables(con)
+        create_seed_tables(con)
         con.execute(HANDMADE_MARTS.read_text())
     return db_path
 

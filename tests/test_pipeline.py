@@ -19,7 +19,8 @@ from ticketflow import dbt, loader
 from ticketflow.cli import app
 from ticketflow.marts import MARTS
 from ticketflow.pipeline import STAGES, activity_format, report_paths, run
-from ticketflow.report import METRICS, write_report
+from ticketflow.report import write_report
+from ticketflow.report.catalogue import METRICS
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()

@@ -8,16 +8,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ReportCells
+from conftest import ReportCells, mart_contracts
 from typer.testing import CliRunner
 
 from ticketflow.cli import app
-from ticketflow.report import (
-    METRICS,
-    format_duration,
-    format_number,
-    write_report,
-)
+from ticketflow.report import FORMATS, ReportError, queries, write_report, write_reports
+from ticketflow.report.catalogue import METRICS, category_label
+from ticketflow.report.queries import collect
+from ticketflow.report.units import format_duration, format_number
 from ticketflow.warehouse import WarehouseError
 
 runner = CliRunner()
@@ -50,6 +48,54 @@ def test_format_duration(seconds: float | None, text: str) -> None:
 )
 def test_format_number(value: float | None, text: str) -> None:
     assert format_number(value) == text
+
+
+def test_every_metric_is_a_numeric_column_of_the_metrics_contract() -> None:
+    contract = dict(mart_contracts()["fct_ticket_metrics"])
+    assert {m.column: contract.get(m.column) for m in METRICS} == {
+        m.column: "bigint" for m in METRICS
+    }
+
+
+@pytest.mark.parametrize(
+    ("category", "label"),
+    [
+        ("open", "Open"),
+        ("pending", "Pending"),
+        ("waiting_on_customer", "Waiting on Customer"),
+        ("waiting_on_third_party", "Waiting on Third Party"),
+        ("other", "Other"),
+        ("on_hold", "On Hold"),
+    ],
+)
+def test_category_label(category: str, label: str) -> None:
+    assert category_label(category) == label
+
+
+def test_backlog_categories_are_the_unsolved_backlog_columns(handmade_marts: Path) -> None:
+    unsolved = ("open", "pending", "waiting_on_customer", "waiting_on_third_party", "other")
+    with duckdb.connect(str(handmade_marts), read_only=True) as con:
+        data = collect(con)
+    assert data.backlog_categories == unsolved
+    assert data.days[-1].backlog == dict(zip(unsolved, [1, 1, 1, 0, 0], strict=True))
+    with duckdb.connect(str(handmade_marts)) as con:
+        con.execute(
+            "update seeds.ticketflow_status_categories set is_solved = true "
+            "where status_category = 'other'"
+        )
+        assert collect(con).backlog_categories == unsolved[:-1]
+
+
+def test_report_without_the_status_categories_seed(handmade_marts: Path, tmp_path: Path) -> None:
+    with duckdb.connect(str(handmade_marts)) as con:
+        con.execute("drop table seeds.ticketflow_status_categories")
+    with pytest.raises(WarehouseError) as caught:
+        write_report(handmade_marts, tmp_path / "r.txt")
+    assert str(caught.value) == (
+        f"{handmade_marts}: missing seeds.ticketflow_status_categories (run `dbt build` first)"
+    )
+    assert not (tmp_path / "r.txt").exists()
+    assert write_report(handmade_marts, tmp_path / "r.csv").is_file()
 
 
 def _text_row(text: str, cells: list[str]) -> bool:
@@ -183,6 +229,33 @@ def test_report_is_deterministic(handmade_marts: Path, tmp_path: Path, suffix: s
     first = write_report(handmade_marts, tmp_path / f"a{suffix}").read_bytes()
     second = write_report(handmade_marts, tmp_path / f"b{suffix}").read_bytes()
     assert first == second
+
+
+def test_write_reports_writes_every_format_from_one_collection(
+    handmade_marts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = {
+        suffix: write_report(handmade_marts, tmp_path / f"alone{suffix}") for suffix in FORMATS
+    }
+    collections = []
+    monkeypatch.setattr(queries, "collect", lambda con: collections.append(con) or collect(con))
+    paths = [tmp_path / "together" / f"report{suffix}" for suffix in FORMATS]
+    assert write_reports(handmade_marts, paths) == tuple(paths)
+    assert len(collections) == 1
+    for path in paths:
+        assert path.read_bytes() == alone[path.suffix].read_bytes(), path.name
+
+
+def test_write_reports_checks_every_format_before_writing(
+    handmade_marts: Path, tmp_path: Path
+) -> None:
+    paths = [tmp_path / "out" / "report.txt", tmp_path / "out" / "report.pdf"]
+    with pytest.raises(ReportError) as caught:
+        write_reports(handmade_marts, paths)
+    assert str(caught.value) == (
+        f"{paths[1]}: unknown report format '.pdf'; use .txt, .md, .csv, .html"
+    )
+    assert not (tmp_path / "out").exists()
 
 
 def test_report_of_empty_marts(handmade_marts: Path, tmp_path: Path) -> None:

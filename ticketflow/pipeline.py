@@ -16,7 +16,7 @@ from typing import Protocol, TypeVar
 from ticketflow import dbt, generator, loader
 from ticketflow.errors import TicketflowError
 from ticketflow.publish import Publication, publish
-from ticketflow.report import write_report
+from ticketflow.report import write_reports
 
 STAGES = ("generate", "load", "build", "report", "publish")
 SIBLING_REPORTS = (".html", ".csv")
@@ -124,7 +124,7 @@ def run(
     reports = stage(
         4,
         ", ".join(str(p) for p in report_paths(report_path)),
-        lambda: tuple(write_report(db_path, path) for path in report_paths(report_path)),
+        lambda: write_reports(db_path, report_paths(report_path)),
         lambda paths: f"{len(paths)} reports written",
     )
     publication = stage(

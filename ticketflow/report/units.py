@@ -1,0 +1,49 @@
+"""How the report writes numbers: durations in the two largest units, counts, UTC times."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from ticketflow.report.catalogue import Metric
+
+UNITS = (("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1))
+
+
+def format_duration(seconds: float | None) -> str:
+    """Seconds as the two largest units: 187200 -> '2d 4h', 90 -> '1m 30s', None -> '-'."""
+    if seconds is None:
+        return "-"
+    sign = "-" if seconds < 0 else ""
+    total = math.floor(abs(seconds) + 0.5)
+    index = _unit_index(total)
+    if index + 1 < len(UNITS):
+        step = UNITS[index + 1][1]
+        total = (total + step // 2) // step * step
+        index = _unit_index(total)
+    unit, size = UNITS[index]
+    parts = [f"{total // size}{unit}"]
+    if index + 1 < len(UNITS):
+        minor_unit, minor = UNITS[index + 1]
+        if rest := total % size // minor:
+            parts.append(f"{rest}{minor_unit}")
+    return sign + " ".join(parts)
+
+
+def _unit_index(total: int) -> int:
+    return next((i for i, (_, size) in enumerate(UNITS) if total >= size), len(UNITS) - 1)
+
+
+def format_number(value: float | None) -> str:
+    """A count statistic: at most two decimals, no trailing zeros ('0.25', '1', '-')."""
+    if value is None:
+        return "-"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def format_value(metric: Metric, value: float | None) -> str:
+    return format_number(value) if metric.kind == "count" else format_duration(value)
+
+
+def format_time(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC" if moment else "-"
