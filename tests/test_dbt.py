@@ -446,7 +446,13 @@ def test_anomalous_ticket_builds_with_warnings(tmp_path: Path) -> None:
         (
             ["--db", "{tmp}/w.duckdb", "--as-of", "yesterday"],
             "Error: as_of 'yesterday' is not a time (expected e.g. 2026-04-28 06:00:00)",
-            1,
+            2,
+        ),
+        (
+            ["--db", "{tmp}/w.duckdb", "--time-zone", "Mars/Olympus"],
+            "Error: unknown time zone 'Mars/Olympus' (expected an IANA name such as"
+            " America/Mexico_City)",
+            2,
         ),
     ],
 )

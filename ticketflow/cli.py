@@ -92,6 +92,15 @@ DbOption = Annotated[
     ),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+TimeZoneOption = Annotated[
+    str | None,
+    typer.Option(
+        "--time-zone",
+        help="The account's IANA time zone: its local days are the daily summary's and the "
+        "report's days (dbt var account_time_zone). (default: UTC, or the var's value)",
+        show_default=False,
+    ),
+]
 
 
 # --- generate (ticketflow.generator) --------------------------------------------------------------
@@ -294,20 +303,23 @@ def build(
             help="After a successful build, publish the marts (see `ticketflow publish`).",
         ),
     ] = True,
+    time_zone: TimeZoneOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Build and test the marts: `dbt build` (seeds, models, tests) on the working file."""
-    run_build(_db(db), as_of=as_of, select=select, quiet=quiet)
+    run_build(_db(db), as_of=as_of, time_zone=time_zone, select=select, quiet=quiet)
     if publish:
         publish_marts(_db(db), quiet=quiet)
 
 
-def run_build(db: Path, *, as_of: str | None, select: str | None, quiet: bool) -> None:
+def run_build(
+    db: Path, *, as_of: str | None, time_zone: str | None, select: str | None, quiet: bool
+) -> None:
     """dbt build with its output on stderr; a failed build exits non-zero with one line."""
     from ticketflow.dbt import build as dbt_build
 
     echo = None if quiet else (lambda line: typer.echo(line, err=True))
-    run = dbt_build(db, as_of=as_of, select=select, echo=echo)
+    run = dbt_build(db, as_of=as_of, time_zone=time_zone, select=select, echo=echo)
     for warning in run.warnings:
         typer.echo(f"Warning: {warning.name}: {warning.message}", err=True)
     if not quiet:
@@ -407,13 +419,14 @@ def run(
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed: the same seed gives the same data.")
     ] = 0,
+    time_zone: TimeZoneOption = None,
     db: DbOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """The whole pipeline: generate -> load -> dbt build (models and tests) -> reports -> publish.
 
     Like the original `main_program.py -n 10 -o x.json -r x.report.txt`. A failing stage
-    stops the run with one line naming it and exit code 1.
+    stops the run with one line naming it (exit 1; 2 when nothing could start).
     """
     from ticketflow.pipeline import run as run_pipeline
 
@@ -425,6 +438,7 @@ def run(
             report_path=report_path,
             db_path=_db(db),
             seed=seed,
+            time_zone=time_zone,
             progress=progress,
         )
     finally:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ticketflow import project, warehouse
 from ticketflow.errors import TicketflowError
@@ -30,6 +31,12 @@ FAILED_STATUSES = ("error", "fail", "runtime error")
 
 class DbtError(TicketflowError):
     """dbt could not run, or the run failed; the message is one line for a person."""
+
+
+class DbtVarError(DbtError):
+    """A value given for a dbt var is not valid; dbt was not started."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -87,26 +94,50 @@ def format_as_of(as_of: datetime | str) -> str:
         try:
             as_of = datetime.fromisoformat(as_of.strip())
         except ValueError:
-            raise DbtError(
+            raise DbtVarError(
                 f"as_of {as_of!r} is not a time (expected e.g. 2026-04-28 06:00:00)"
             ) from None
     if as_of.tzinfo is not None:
-        raise DbtError("as_of must be UTC without a time zone (e.g. 2026-04-28 06:00:00)")
+        raise DbtVarError("as_of must be UTC without a time zone (e.g. 2026-04-28 06:00:00)")
     return as_of.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def format_time_zone(name: str) -> str:
+    """The `account_time_zone` var: an IANA time zone name the zone database knows."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise DbtVarError(
+            f"unknown time zone {name!r} (expected an IANA name such as America/Mexico_City)"
+        ) from None
+    return name
+
+
+def dbt_vars(
+    *, as_of: datetime | str | None = None, time_zone: str | None = None
+) -> dict[str, str]:
+    """The vars ticketflow passes to dbt; unset ones are left to dbt_project.yml's defaults
+    (so a build without them parses like plain `dbt`)."""
+    given: dict[str, str] = {}
+    if as_of is not None:
+        given["as_of"] = format_as_of(as_of)
+    if time_zone is not None:
+        given["account_time_zone"] = format_time_zone(time_zone)
+    return given
 
 
 def run_dbt(
     args: Sequence[str],
     db: Path,
     *,
-    as_of: datetime | str | None = None,
+    dbt_vars: dict[str, str] | None = None,
     target_path: Path | None = None,
     echo: Callable[[str], None] | None = None,
 ) -> DbtRun:
     """Run `dbt <args>` from the repository root against the DuckDB file `db`.
 
-    `as_of` sets the dbt var of that name; `target_path` keeps artifacts apart from the
-    project's `target/` (tests use it); `echo` receives dbt's output line by line.
+    `dbt_vars` (see `dbt_vars()`) are passed as `--vars`; `target_path` keeps artifacts apart
+    from the project's `target/` (tests use it); `echo` receives dbt's output line by line.
     Raises DbtError when dbt cannot be started or its run fails.
     """
     executable = _dbt_executable()
@@ -114,8 +145,8 @@ def run_dbt(
     db = Path(db).resolve()
     command = [executable, *args, "--project-dir", str(project_dir)]
     command += ["--profiles-dir", str(project_dir)]
-    if as_of is not None:
-        command += ["--vars", json.dumps({"as_of": format_as_of(as_of)})]
+    if dbt_vars:
+        command += ["--vars", json.dumps(dbt_vars, sort_keys=True)]
     target = target_path or default_target_path(db)
     command += ["--target-path", str(target)]
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -154,14 +185,18 @@ def build(
     db: Path,
     *,
     as_of: datetime | str | None = None,
+    time_zone: str | None = None,
     select: str | None = None,
     target_path: Path | None = None,
     echo: Callable[[str], None] | None = None,
 ) -> DbtRun:
-    """`dbt build`: seeds, models and every test (unit tests first) on the file `db`."""
+    """`dbt build`: seeds, models and every test (unit tests first) on the file `db`.
+
+    `as_of` and `time_zone` set the dbt vars `as_of` and `account_time_zone`."""
+    given = dbt_vars(as_of=as_of, time_zone=time_zone)
     warehouse.check(Path(db))
     args = ["build"] + (["--select", select] if select else [])
-    return run_dbt(args, db, as_of=as_of, target_path=target_path, echo=echo)
+    return run_dbt(args, db, dbt_vars=given, target_path=target_path, echo=echo)
 
 
 def default_target_path(db: Path) -> Path:

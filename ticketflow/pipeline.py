@@ -73,6 +73,7 @@ def run(
     report_path: Path,
     db_path: Path,
     seed: int = 0,
+    time_zone: str | None = None,
     progress: Progress | None = None,
     target_path: Path | None = None,
 ) -> RunResult:
@@ -81,6 +82,7 @@ def run(
 
     `target_path` keeps dbt's artifacts apart from the project's `target/` (tests use it).
     """
+    dbt.dbt_vars(time_zone=time_zone)  # a bad time zone stops the run before it starts
     started = time.perf_counter()
 
     def stage(number: int, description: str, work: Callable[[], T], summary: Callable[[T], str]):
@@ -118,7 +120,7 @@ def run(
     build = stage(
         3,
         "dbt build: seeds, models, unit and data tests",
-        lambda: dbt.build(db_path, target_path=target_path, echo=detail),
+        lambda: dbt.build(db_path, time_zone=time_zone, target_path=target_path, echo=detail),
         lambda r: r.describe(),
     )
     reports = stage(
