@@ -1,10 +1,8 @@
-{{ config(materialized='table') }}
-
 with
 
 activities as (
 
-    select * from {{ ref('int_activities_sequenced') }}
+    select * from {{ ref('int_activities_classified') }}
 
 ),
 

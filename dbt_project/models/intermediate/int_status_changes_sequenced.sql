@@ -2,7 +2,7 @@ with
 
 activities as (
 
-    select * from {{ ref('int_activities_sequenced') }}
+    select * from {{ ref('int_activities_classified') }}
 
 ),
 

@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 {#- Each attribute carries the value of the last activity (in the deterministic order) that
     set it: the last non-null value, except `group` and `agent_id`, where a key present with
     null unassigns. -#}
