@@ -134,8 +134,9 @@ final as (
         cast(backlog_{{ category }} as bigint) as backlog_{{ category }},
         {%- endfor %}
         cast(
-            backlog_open + backlog_pending + backlog_waiting_on_customer
-            + backlog_waiting_on_third_party + backlog_other
+            {%- for category in status_categories(is_solved=false) %}
+            {{ '+ ' if not loop.first }}backlog_{{ category }}
+            {%- endfor %}
             as bigint
         ) as backlog_unresolved
     from joined
