@@ -54,8 +54,9 @@ mapped as (
     left join status_names
         on lower(trim(activities.status)) = lower(trim(status_names.status_name))
     left join status_categories
-        on coalesce(status_names.status_category, 'other') = status_categories.status_category
-        and activities.status is not null
+        on
+            coalesce(status_names.status_category, 'other') = status_categories.status_category
+            and activities.status is not null
     left join note_types
         on activities.note_type = note_types.note_type
 

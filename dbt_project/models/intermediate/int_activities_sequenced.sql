@@ -54,9 +54,7 @@ first_copies as (
         on activity_keys.load_id = loads.load_id
     where
         loads.is_current_load
-        {%- if as_of_var() is not none %}
-        and activity_keys.performed_at <= {{ as_of_var() }}
-        {%- endif %}
+        and {{ at_or_before_as_of('activity_keys.performed_at') }}
     group by
         activity_keys.record_hash,
         activity_keys.occurrence,

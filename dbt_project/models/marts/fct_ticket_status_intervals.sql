@@ -41,7 +41,7 @@ final as (
         previous_status_category,
         started_at,
         ended_at,
-        cast({{ dbt.datediff('started_at', 'ended_at', 'second') }} as bigint) as seconds_in_status,
+        {{ seconds_between('started_at', 'ended_at') }} as seconds_in_status,
         is_current,
         is_resolution,
         is_reopen,
