@@ -56,9 +56,11 @@ docs: setup ## dbt docs as one static page: target/static_index.html
 bench: setup ## Benchmark every stage at ACTIVITIES activities -> bench/RESULTS.md
 	$(BIN)/python -m bench.run --activities $(ACTIVITIES)
 
-lint: setup ## ruff check and format check
+lint: setup ## ruff check and format check; sqlfluff lint of the dbt project
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	lintdb=$$(mktemp -d) && trap 'rm -rf "$$lintdb"' EXIT && \
+		TICKETFLOW_DB=$$lintdb/lint.duckdb $(BIN)/sqlfluff lint dbt_project
 
 format: setup ## ruff fix and format
 	$(BIN)/ruff check --fix .

@@ -6,3 +6,12 @@
     {%- endif -%}
     {{ return("cast('" ~ (as_of | string | trim) ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
 {%- endmacro %}
+
+{#- A condition keeping what happened at or before the `as_of` var; `true` when it is unset. -#}
+{% macro at_or_before_as_of(column) -%}
+    {%- if as_of_var() is none -%}
+        true
+    {%- else -%}
+        {{ column }} <= {{ as_of_var() }}
+    {%- endif -%}
+{%- endmacro %}

@@ -19,10 +19,18 @@ ticket_metrics as (
 
 ),
 
+last_day as (
+
+    select max(summary_date) as summary_date from daily_summary
+
+),
+
 as_of_day as (
 
-    select * from daily_summary
-    where summary_date = (select max(summary_date) from daily_summary)
+    select daily_summary.*
+    from daily_summary
+    inner join last_day
+        on daily_summary.summary_date = last_day.summary_date
 
 ),
 
@@ -50,7 +58,8 @@ select
 from current_state
 left join as_of_day
     on true
-where current_state.ticket_count > 0
+where
+    current_state.ticket_count > 0
     and (
         as_of_day.summary_date is null
         {%- for category in categories %}

@@ -9,7 +9,9 @@ tickets as (
 
 metrics as (
 
-    select ticket_id, count(*) as metric_rows
+    select
+        ticket_id,
+        count(*) as metric_rows
     from {{ ref('fct_ticket_metrics') }}
     group by ticket_id
 
@@ -21,6 +23,7 @@ select
 from tickets
 full outer join metrics
     on tickets.ticket_id = metrics.ticket_id
-where tickets.ticket_id is null
+where
+    tickets.ticket_id is null
     or metrics.ticket_id is null
     or metrics.metric_rows <> 1

@@ -1,6 +1,8 @@
-{#- A view: its readers take a few of its columns each, and `activity_sequence` comes
-    numbered from staging, so writing every activity again as a table would cost more than
-    the seed lookups it saves. -#}
+{#- One row per unique activity, numbered per ticket in the deterministic order. Both steps
+    work on the identity and ordering columns alone (a hash aggregate, then a sort of four
+    columns, not of whole rows), and the parsed columns of the kept copies are joined back by
+    (load_id, position): splitting them into two models would either store the keys once more
+    or sort every column. A table (dbt_project.yml): every later model reads it. -#}
 
 with
 
@@ -10,67 +12,117 @@ activities as (
 
 ),
 
-status_names as (
+activity_keys as (
 
-    select * from {{ ref('ticketflow_status_names') }}
-
-),
-
-status_categories as (
-
-    select * from {{ ref('ticketflow_status_categories') }}
-
-),
-
-note_types as (
-
-    select * from {{ ref('ticketflow_note_types') }}
+    -- The identity and ordering columns alone, read separately: a relation read twice
+    -- through one CTE gets materialized whole (parsed columns included) by DuckDB.
+    select
+        record_hash,
+        occurrence,
+        load_id,
+        position,
+        ticket_id,
+        performed_at
+    from {{ ref('stg_raw__activities') }}
 
 ),
 
-activities_as_of as (
+loads as (
 
-    -- With the `as_of` var set, the marts describe the tickets as they stood at that instant.
-    -- Activities after as_of sort last in their ticket, so leaving them out keeps the
+    select * from {{ ref('stg_raw__loads') }}
+
+),
+
+first_copies as (
+
+    -- Only files whose load stands (not failed, not replaced by a re-export). The same
+    -- activity in overlapping files: identity is the record and its occurrence among
+    -- identical records; the copy from the earliest load is kept. A file holds each identity
+    -- once (occurrence numbers its repeats), so the load alone decides: a hash aggregate of
+    -- the keys, not a sort of every row. ticket_id and performed_at are read from the record,
+    -- so identical records share them: grouped by, they come along without an aggregate.
+    -- With the `as_of` var set, the marts describe the tickets as they stood at that instant:
+    -- activities after it sort last in their ticket, so leaving them out here keeps the
     -- sequence numbers of the others.
-    select * from activities
-    {%- if as_of_var() is not none %}
-    where performed_at <= {{ as_of_var() }}
-    {%- endif %}
+    select
+        activity_keys.ticket_id,
+        activity_keys.performed_at,
+        min(activity_keys.load_id) as load_id,
+        {{ first_by('activity_keys.position', 'activity_keys.load_id') }} as position
+    from activity_keys
+    inner join loads
+        on activity_keys.load_id = loads.load_id
+    where
+        loads.is_current_load
+        and {{ at_or_before_as_of('activity_keys.performed_at') }}
+    group by
+        activity_keys.record_hash,
+        activity_keys.occurrence,
+        activity_keys.ticket_id,
+        activity_keys.performed_at
 
 ),
 
-mapped as (
+activity_order as (
 
     select
-        activities_as_of.*,
-        status_names.canonical_status,
-        case
-            when activities_as_of.status is not null
-                then status_names.status_name is not null
-        end as is_status_mapped,
-        case
-            when activities_as_of.status is not null
-                then coalesce(status_names.status_category, 'other')
-        end as status_category,
-        -- Status identity for "a status equal to the current one is not a change": the
-        -- canonical status of a mapped name, the name itself otherwise.
-        case
-            when activities_as_of.status is not null
-                then coalesce(status_names.canonical_status, activities_as_of.status)
-        end as status_key,
-        status_categories.is_solved,
-        status_categories.stage_order,
-        coalesce(note_types.is_response_type, false) as is_response_type_note
-    from activities_as_of
-    left join status_names
-        on lower(trim(activities_as_of.status)) = lower(trim(status_names.status_name))
-    left join status_categories
-        on coalesce(status_names.status_category, 'other') = status_categories.status_category
-        and activities_as_of.status is not null
-    left join note_types
-        on activities_as_of.note_type = note_types.note_type
+        load_id,
+        position,
+        row_number() over (
+            partition by ticket_id
+            order by performed_at asc, load_id asc, position asc
+        ) as activity_sequence
+    from first_copies
+
+),
+
+final as (
+
+    -- (load_id, position) names one landed record: the kept copies, by two integers.
+    select
+        activities.activity_id,
+        activities.record_hash,
+        activities.occurrence,
+        activities.ticket_id,
+        activities.performed_at,
+        activities.load_id,
+        activities.file_name,
+        activities.position,
+        activity_order.activity_sequence,
+        activities.performer_type,
+        activities.performer_id,
+        activities.is_new_ticket,
+        activities.status,
+        activities.priority,
+        activities.source,
+        activities.has_group,
+        activities.group_name,
+        activities.has_agent,
+        activities.agent_id,
+        activities.requester_id,
+        activities.issue_type,
+        activities.ticket_type,
+        activities.product,
+        activities.category,
+        activities.shipping_address,
+        activities.shipment_date,
+        activities.contacted_customer,
+        activities.note_id,
+        activities.note_type,
+        activities.due_by_at,
+        activities.sla_policy,
+        activities.automation_type,
+        activities.automation_rule,
+        activities.added_tags,
+        activities.removed_tags,
+        activities.is_deleted,
+        activities.custom_fields
+    from activities
+    inner join activity_order
+        on
+            activities.load_id = activity_order.load_id
+            and activities.position = activity_order.position
 
 )
 
-select * from mapped
+select * from final

@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 with
 
 activities as (
@@ -22,16 +20,16 @@ latest_activity as (
 
 latest_window as (
 
-    select max(metadata_end_at) as max_metadata_end_at from loads where is_current_load
+    select max(metadata_end_at) as max_metadata_end_at
+    from loads
+    where is_current_load
 
 ),
 
-final as (
+observed_as_of as (
 
+    -- The end of what the exports cover: the later of the window end and the last activity.
     select
-        {%- if as_of_var() is not none %}
-        {{ as_of_var() }} as as_of
-        {%- else %}
         cast(
             case
                 when latest_window.max_metadata_end_at is null
@@ -43,10 +41,17 @@ final as (
                 else latest_activity.max_performed_at
             end
             as {{ dbt.type_timestamp() }}
-        ) as as_of
-        {%- endif %}
+        ) as observed_as_of
     from latest_activity
     cross join latest_window
+
+),
+
+final as (
+
+    -- The `as_of` var wins when set.
+    select {{ as_of_var() or 'observed_as_of' }} as as_of
+    from observed_as_of
 
 )
 

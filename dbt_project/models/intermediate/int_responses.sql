@@ -1,10 +1,8 @@
-{{ config(materialized='table') }}
-
 with
 
 activities as (
 
-    select * from {{ ref('int_activities_sequenced') }}
+    select * from {{ ref('int_activities_classified') }}
 
 ),
 
@@ -29,7 +27,8 @@ final as (
     from activities
     inner join tickets
         on activities.ticket_id = tickets.ticket_id
-    where activities.is_response_type_note
+    where
+        activities.is_response_type_note
         and activities.performer_type = 'user'
         and activities.performed_at >= tickets.created_at
         and (

@@ -2,7 +2,7 @@ with
 
 activities as (
 
-    select * from {{ ref('int_activities_sequenced') }}
+    select * from {{ ref('int_activities_classified') }}
 
 ),
 
@@ -40,7 +40,8 @@ changes as (
 
     -- A status equal to the ticket's current status is not a change.
     select * from compared_to_current
-    where current_status_key is null
+    where
+        current_status_key is null
         or status_key <> current_status_key
 
 ),
@@ -56,7 +57,10 @@ sequenced as (
         lag(stage_order) over ticket_changes as previous_stage_order,
         lead(performed_at) over ticket_changes as next_change_at
     from changes
-    window ticket_changes as (partition by ticket_id order by activity_sequence)
+    window ticket_changes as (
+        partition by ticket_id
+        order by activity_sequence
+    )
 
 ),
 
@@ -80,7 +84,8 @@ final as (
         coalesce(is_previous_solved and not is_solved, false) as is_reopen,
         case
             when change_sequence = 1 then 'initial'
-            when stage_order is null or previous_stage_order is null
+            when
+                stage_order is null or previous_stage_order is null
                 or stage_order = previous_stage_order then 'lateral'
             when stage_order > previous_stage_order then 'forward'
             else 'backward'

@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 {#- Each attribute carries the value of the last activity (in the deterministic order) that
     set it: the last non-null value, except `group` and `agent_id`, where a key present with
     null unassigns. -#}
@@ -21,7 +19,10 @@ agent_activities as (
     -- The activities that set the agent (and below the group) are read on their own: a
     -- relation read several times through one CTE gets materialized whole by some engines,
     -- DuckDB among them (at 5M activities that spilled more than a GB to disk).
-    select ticket_id, activity_sequence, agent_id
+    select
+        ticket_id,
+        activity_sequence,
+        agent_id
     from {{ ref('int_activities_sequenced') }}
     where has_agent
 
@@ -29,7 +30,10 @@ agent_activities as (
 
 group_activities as (
 
-    select ticket_id, activity_sequence, group_name
+    select
+        ticket_id,
+        activity_sequence,
+        group_name
     from {{ ref('int_activities_sequenced') }}
     where has_group
 
@@ -61,7 +65,8 @@ per_ticket as (
         count(*) as activity_count,
         sum(case when note_type = 3 then 1 else 0 end) as private_note_count,
         {%- for column in last_non_null %}
-        {{ last_by(column, 'case when ' ~ column ~ ' is not null then activity_sequence end') }} as {{ column }},
+        {{ last_by(column, 'case when ' ~ column ~ ' is not null then activity_sequence end') }}
+            as {{ column }},
         {%- endfor %}
         {{ last_by('group_name', 'case when has_group then activity_sequence end') }} as group_name,
         {{ last_by('agent_id', 'case when has_agent then activity_sequence end') }} as agent_id,

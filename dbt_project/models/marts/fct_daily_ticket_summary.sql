@@ -44,19 +44,23 @@ days as (
 
 created as (
 
-    select cast(created_at as date) as summary_date, count(*) as tickets_created
+    select
+        cast(created_at as date) as summary_date,
+        count(*) as tickets_created
     from tickets
     where is_created_in_window
-    group by 1
+    group by summary_date
 
 ),
 
 first_responses as (
 
-    select cast(first_response_at as date) as summary_date, count(*) as first_responses
+    select
+        cast(first_response_at as date) as summary_date,
+        count(*) as first_responses
     from tickets
     where first_response_at is not null
-    group by 1
+    group by summary_date
 
 ),
 
@@ -67,7 +71,7 @@ status_events as (
         sum(case when is_resolution then 1 else 0 end) as resolutions,
         sum(case when is_reopen then 1 else 0 end) as reopens
     from status_intervals
-    group by 1
+    group by summary_date
 
 ),
 
@@ -76,10 +80,16 @@ backlog_moves as (
     -- A ticket is in an interval's status at the end of every day from the day the interval
     -- starts up to the day before it ends (through the as_of day for the current interval):
     -- +1 on the start day, -1 on the end day.
-    select cast(started_at as date) as summary_date, status_category, 1 as delta
+    select
+        cast(started_at as date) as summary_date,
+        status_category,
+        1 as delta
     from status_intervals
     union all
-    select cast(ended_at as date) as summary_date, status_category, -1 as delta
+    select
+        cast(ended_at as date) as summary_date,
+        status_category,
+        -1 as delta
     from status_intervals
     where not is_current
 
@@ -88,10 +98,11 @@ backlog_moves as (
 backlog_deltas as (
 
     select
-        summary_date,
         {%- for category in categories %}
-        sum(case when status_category = '{{ category }}' then delta else 0 end) as delta_{{ category }}{{ ',' if not loop.last }}
+        sum(case when status_category = '{{ category }}' then delta else 0 end)
+            as delta_{{ category }},
         {%- endfor %}
+        summary_date
     from backlog_moves
     group by summary_date
 
@@ -104,12 +115,12 @@ joined as (
         coalesce(created.tickets_created, 0) as tickets_created,
         coalesce(first_responses.first_responses, 0) as first_responses,
         coalesce(status_events.resolutions, 0) as resolutions,
-        coalesce(status_events.reopens, 0) as reopens,
         {%- for category in categories %}
         sum(coalesce(backlog_deltas.delta_{{ category }}, 0)) over (
             order by days.summary_date rows between unbounded preceding and current row
-        ) as backlog_{{ category }}{{ ',' if not loop.last }}
+        ) as backlog_{{ category }},
         {%- endfor %}
+        coalesce(status_events.reopens, 0) as reopens
     from days
     left join created
         on days.summary_date = created.summary_date
@@ -134,8 +145,9 @@ final as (
         cast(backlog_{{ category }} as bigint) as backlog_{{ category }},
         {%- endfor %}
         cast(
-            backlog_open + backlog_pending + backlog_waiting_on_customer
-            + backlog_waiting_on_third_party + backlog_other
+            {%- for category in status_categories(is_solved=false) %}
+            {{ '+ ' if not loop.first }}backlog_{{ category }}
+            {%- endfor %}
             as bigint
         ) as backlog_unresolved
     from joined

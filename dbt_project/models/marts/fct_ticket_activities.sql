@@ -2,7 +2,7 @@ with
 
 activities as (
 
-    select * from {{ ref('int_activities_sequenced') }}
+    select * from {{ ref('int_activities_classified') }}
 
 ),
 
@@ -66,8 +66,9 @@ final as (
     left join status_intervals
         on activities.activity_id = status_intervals.interval_id
     left join responses
-        on activities.ticket_id = responses.ticket_id
-        and activities.activity_sequence = responses.activity_sequence
+        on
+            activities.ticket_id = responses.ticket_id
+            and activities.activity_sequence = responses.activity_sequence
 
 )
 

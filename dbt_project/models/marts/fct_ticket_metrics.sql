@@ -70,27 +70,27 @@ final as (
         tickets.agent_id,
         tickets.requester_id,
         response_summary.first_response_at,
-        cast({{ dbt.datediff('tickets.created_at', 'response_summary.first_response_at', 'second') }} as bigint)
+        {{ seconds_between('tickets.created_at', 'response_summary.first_response_at') }}
             as first_response_seconds,
         interval_summary.first_status_at,
         interval_summary.first_status_change_at,
-        cast({{ dbt.datediff('tickets.created_at', 'interval_summary.first_status_change_at', 'second') }} as bigint)
+        {{ seconds_between('tickets.created_at', 'interval_summary.first_status_change_at') }}
             as first_status_change_seconds,
         interval_summary.first_resolution_at,
-        cast({{ dbt.datediff('tickets.created_at', 'interval_summary.first_resolution_at', 'second') }} as bigint)
+        {{ seconds_between('tickets.created_at', 'interval_summary.first_resolution_at') }}
             as first_resolution_seconds,
         interval_summary.last_resolution_at,
-        cast(
-            case
-                when tickets.is_resolved
-                    then {{ dbt.datediff('tickets.created_at', 'interval_summary.last_resolution_at', 'second') }}
-            end
-            as bigint
-        ) as resolution_seconds,
+        case
+            when tickets.is_resolved
+                then {{ seconds_between(
+                    'tickets.created_at', 'interval_summary.last_resolution_at'
+                ) }}
+        end as resolution_seconds,
         cast(coalesce(interval_summary.resolution_count, 0) as bigint) as resolution_count,
         cast(coalesce(interval_summary.reopen_count, 0) as bigint) as reopen_count,
         {%- for category in categories %}
-        cast(coalesce(interval_summary.seconds_{{ category }}, 0) as bigint) as seconds_{{ category }},
+        cast(coalesce(interval_summary.seconds_{{ category }}, 0) as bigint)
+            as seconds_{{ category }},
         {%- endfor %}
         cast(coalesce(response_summary.public_reply_count, 0) as bigint) as public_reply_count,
         cast(ticket_attributes.private_note_count as bigint) as private_note_count,

@@ -1,12 +1,12 @@
-{#- A table, unlike the other staging models: deduplicating and parsing every activity is the
-    costliest step of the build, and as a view it ran again for each model and each data
-    test that reads it. It also numbers `activity_sequence`, the deterministic order every
-    later model uses, while it writes each activity once (see DECISIONS.md, Engineering). -#}
-{{ config(materialized='table') }}
+{#- One row per landed record (grain `load_id`, `position`), every copy of every load: the
+    envelope renamed, the activity JSON parsed once per row into typed columns. A view:
+    readers take a few columns each and DuckDB prunes the rest (the JSON parse included)
+    through it; deduplication and ordering are `int_activities_sequenced`. -#}
 
 {%- set bigint = api.Column.translate_type('bigint') -%}
 {%- set integer = api.Column.translate_type('integer') -%}
 {%- set boolean = api.Column.translate_type('boolean') -%}
+{%- set string = api.Column.translate_type('string') -%}
 
 with
 
@@ -16,81 +16,11 @@ activities as (
 
 ),
 
-activity_keys as (
-
-    -- The identity and ordering columns alone, read separately: a relation read twice
-    -- through one CTE gets materialized whole (activity JSON included) by some engines,
-    -- DuckDB among them.
-    select record_hash, occurrence, load_id, position, ticket_id, performed_at
-    from {{ source('raw', 'activities') }}
-
-),
-
-loads as (
-
-    select * from {{ ref('stg_raw__loads') }}
-
-),
-
-first_copies as (
-
-    -- Only files whose load stands (not failed, not replaced by a re-export). The same
-    -- activity in overlapping files: identity is the record and its occurrence among
-    -- identical records; the copy from the earliest load is kept. A file holds each identity
-    -- once (occurrence numbers its repeats), so the load alone decides: a hash aggregate of
-    -- the keys, not a sort of every row. ticket_id and performed_at are read from the record,
-    -- so identical records share them: grouped by, they come along without an aggregate.
-    select
-        activity_keys.ticket_id,
-        activity_keys.performed_at,
-        min(activity_keys.load_id) as load_id,
-        {{ first_by('activity_keys.position', 'activity_keys.load_id') }} as position
-    from activity_keys
-    inner join loads
-        on activity_keys.load_id = loads.load_id
-    where loads.is_current_load
-    group by
-        activity_keys.record_hash,
-        activity_keys.occurrence,
-        activity_keys.ticket_id,
-        activity_keys.performed_at
-
-),
-
-activity_order as (
-
-    -- The deterministic order, numbered here on the kept copies' ordering columns alone
-    -- (sorting four columns is several times cheaper than sorting whole rows) while the
-    -- table is written once, so no later model sorts or joins every activity for it.
-    select
-        load_id,
-        position,
-        row_number() over (
-            partition by ticket_id
-            order by performed_at, load_id, position
-        ) as activity_sequence
-    from first_copies
-
-),
-
-unique_activities as (
-
-    -- (load_id, position) names one landed record: the kept copies, by two integers.
-    select
-        activities.*,
-        activity_order.activity_sequence
-    from activities
-    inner join activity_order
-        on activities.load_id = activity_order.load_id
-        and activities.position = activity_order.position
-
-),
-
 activity_fields as (
 
-    {{ json_extract_fields('unique_activities', 'activity', carry=[
+    {{ json_extract_fields('activities', 'activity', carry=[
         'record_hash', 'occurrence', 'ticket_id', 'performed_at', 'load_id', 'file_name',
-        'position', 'activity_sequence', 'performer_type', 'performer_id', 'activity',
+        'position', 'performer_type', 'performer_id', 'activity',
     ], fields=[
         ('new_ticket_text', 'text', ['new_ticket']),
         ('status', 'text', ['status']),
@@ -125,7 +55,8 @@ activity_fields as (
 flattened as (
 
     select
-        {{ dbt.hash(dbt.concat(['record_hash', "'-'", dbt.safe_cast('occurrence', api.Column.translate_type('string'))])) }} as activity_id,
+        {{ dbt.hash(dbt.concat(['record_hash', "'-'", dbt.safe_cast('occurrence', string)])) }}
+            as activity_id,
         record_hash,
         occurrence,
         ticket_id,
@@ -133,7 +64,6 @@ flattened as (
         load_id,
         file_name,
         position,
-        activity_sequence,
         performer_type,
         performer_id,
         coalesce({{ dbt.safe_cast('new_ticket_text', boolean) }}, false) as is_new_ticket,
