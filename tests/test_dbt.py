@@ -13,6 +13,7 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
@@ -20,6 +21,7 @@ from typer.testing import CliRunner
 
 from ticketflow.cli import app
 from ticketflow.dbt import DbtError, DbtRun, build, format_as_of
+from ticketflow.report import write_report
 
 MARTS = (
     "dim_tickets",
@@ -47,6 +49,8 @@ CATEGORY = {
     "Closed": "closed",
 }
 SOLVED = {"resolved", "closed"}
+# The real account's zone: its export windows are its local days (06:00 UTC = midnight).
+REAL_TIME_ZONE = "America/Mexico_City"
 
 pytestmark = pytest.mark.slow
 
@@ -159,17 +163,26 @@ def expected_ticket(activities: list[Activity], ticket_id: int, as_of: datetime)
         and a.performed_at >= created_at
     ]
     is_resolved = bool(changes) and CATEGORY[changes[-1][1]] in SOLVED
+    # Created before the exports: the real creation time is unknown, so every metric measured
+    # from it is null (time in status and counts stay).
+    known = creation is not None
     return {
         "created_at": created_at,
         "is_created_in_window": creation is not None,
         "status": changes[-1][1] if changes else None,
         "requester_id": requester,
-        "first_response_seconds": seconds(created_at, responses[0]) if responses else None,
-        "first_status_change_seconds": (
-            seconds(created_at, changes[1][0]) if len(changes) > 1 else None
+        "first_response_seconds": (
+            seconds(created_at, responses[0]) if responses and known else None
         ),
-        "first_resolution_seconds": seconds(created_at, resolutions[0]) if resolutions else None,
-        "resolution_seconds": seconds(created_at, resolutions[-1]) if is_resolved else None,
+        "first_status_change_seconds": (
+            seconds(created_at, changes[1][0]) if len(changes) > 1 and known else None
+        ),
+        "first_resolution_seconds": (
+            seconds(created_at, resolutions[0]) if resolutions and known else None
+        ),
+        "resolution_seconds": (
+            seconds(created_at, resolutions[-1]) if is_resolved and known else None
+        ),
         "resolution_count": len(resolutions),
         "reopen_count": reopens,
         **{f"seconds_{category}": total for category, total in by_category.items()},
@@ -198,11 +211,12 @@ class Built:
 
 @pytest.fixture(scope="session")
 def real_build(tmp_path_factory: pytest.TempPathFactory, real_files: list[Path]) -> Built:
-    """The twelve real files loaded by `ticketflow load` and built by dbt, once."""
+    """The twelve real files loaded by `ticketflow load` and built by dbt, once, in the
+    account's own time zone (its export windows start at 06:00 UTC, local midnight)."""
     directory = tmp_path_factory.mktemp("real")
     db = directory / "warehouse.duckdb"
     load_with_cli(db, real_files)
-    run = build(db, target_path=directory / "target")
+    run = build(db, time_zone=REAL_TIME_ZONE, target_path=directory / "target")
     return Built(db, run, directory / "target")
 
 
@@ -251,9 +265,13 @@ def test_mart_grains_on_real_files(
         expected_ticket(activities, ticket, as_of)["status_change_count"] for ticket in tickets
     )
     assert counts["fct_ticket_status_intervals"] == expected_intervals
-    # One day per UTC date from the first activity (15 April) to as_of (28 April 05:59:59).
-    first_day = min(a.performed_at for a in activities).date()
-    assert counts["fct_daily_ticket_summary"] == (as_of.date() - first_day).days + 1 == 14
+    # One day per local date from the first activity (15 April) to as_of (28 April 05:59:59
+    # UTC, the last second of 27 April in Mexico City).
+    local = ZoneInfo(REAL_TIME_ZONE)
+    first_day = min(a.performed_at for a in activities).replace(tzinfo=UTC).astimezone(local)
+    last_day = as_of.replace(tzinfo=UTC).astimezone(local)
+    assert counts["fct_daily_ticket_summary"] == (last_day.date() - first_day.date()).days + 1
+    assert counts["fct_daily_ticket_summary"] == 13
 
 
 # Tickets chosen for what they exercise:
@@ -373,7 +391,9 @@ def test_second_build_gives_identical_marts(real_build: Built, tmp_path: Path) -
     copy = tmp_path / "again.duckdb"
     shutil.copy(real_build.db, copy)
     before = mart_rows(real_build.db)
-    result = CliRunner().invoke(app, ["build", "--db", str(copy), "--quiet"])
+    result = CliRunner().invoke(
+        app, ["build", "--db", str(copy), "--time-zone", REAL_TIME_ZONE, "--quiet"]
+    )
     assert result.exit_code == 0, result.output
     assert mart_rows(copy) == before
 
@@ -519,3 +539,130 @@ def test_generated_data_and_spec_sample_build_with_as_of_var(
         (600, None, None, None, None, None, False),
         (704, 145423, 149018, 4, 3, "Open", False),
     ]
+
+
+# --- honest numbers: creation unknown before the exports, local days, coverage ----------------
+
+
+def test_tickets_created_before_the_exports_have_no_creation_metrics(real_build: Built) -> None:
+    before, with_metrics, with_time_in_status, zero_responses = query(
+        real_build.db,
+        "select count(*),"
+        " count(*) filter (first_response_seconds is not null"
+        "  or first_status_change_seconds is not null or first_resolution_seconds is not null"
+        "  or resolution_seconds is not null),"
+        " count(*) filter (status_change_count > 0),"
+        " count(*) filter (first_response_seconds = 0)"
+        " from marts.fct_ticket_metrics where not is_created_in_window",
+    )[0]
+    assert (before, with_metrics) == (25, 0)
+    assert with_time_in_status > 0  # time in status and counts are kept
+    # No instant responses anywhere: they came from creation times that were first activities.
+    assert (
+        query(
+            real_build.db,
+            "select count(*) from marts.fct_ticket_metrics where first_response_seconds = 0",
+        )
+        == [(zero_responses,)]
+        == [(0,)]
+    )
+
+
+def test_real_local_days_are_the_export_windows(real_build: Built, real_files: list[Path]) -> None:
+    """In the account's zone each summary day is one file's window; 26 April has none."""
+    windows = {
+        export_time(json.loads(path.read_text())["metadata"]["start_at"]) for path in real_files
+    }
+    local = ZoneInfo(REAL_TIME_ZONE)
+    window_days = {start.replace(tzinfo=UTC).astimezone(local).date() for start in windows}
+    assert all(start.replace(tzinfo=UTC).astimezone(local).hour == 0 for start in windows)
+    days = query(
+        real_build.db,
+        "select summary_date, has_export_window, is_partial_day"
+        " from marts.fct_daily_ticket_summary order by summary_date",
+    )
+    assert [day for day, *_ in days] == [date(2026, 4, d) for d in range(15, 28)]
+    assert {day for day, covered, _ in days if covered} == window_days
+    assert [day for day, covered, _ in days if not covered] == [date(2026, 4, 26)]
+    # as_of is 28 April 05:59:59 UTC, the last second of 27 April there: no partial day.
+    assert [day for day, _, partial in days if partial] == []
+    assert real_build.run.warnings == []
+
+
+def test_real_files_in_utc_warn_that_the_zone_is_wrong(
+    tmp_path: Path, real_files: list[Path]
+) -> None:
+    db = tmp_path / "warehouse.duckdb"
+    load_with_cli(db, real_files)
+    run = build(db, target_path=tmp_path / "target")
+    assert run.ok
+    [warning] = run.warnings
+    assert warning.name == "assert_export_windows_start_at_local_midnight"
+    assert warning.message == "Got 12 results, configured to warn if != 0"
+    assert warning.example == (
+        "file_name=activities_3748365_15_4_2026.json, metadata_start_at=2026-04-15 06:00:00"
+    )
+
+
+def test_report_counts_agree_with_the_backlog(real_build: Built, tmp_path: Path) -> None:
+    report = write_report(real_build.db, tmp_path / "report.txt").read_text()
+    backlog, unknown = query(
+        real_build.db,
+        "select (select backlog_unresolved from marts.fct_daily_ticket_summary"
+        "  order by summary_date desc limit 1),"
+        " (select count(*) from marts.dim_tickets where status_category is null)",
+    )[0]
+    assert (backlog, unknown) == (14, 9)
+    assert (
+        "Resolved or closed now: 21; unresolved: 14; status unknown (no status exported): 9;"
+        " reopened at least once: 1"
+    ) in report
+    assert (
+        "Left out of time to first response and time to resolution: 25 tickets created before"
+        " the first export (their creation time is unknown)."
+    ) in report
+    assert "Days without an export (counts unknown): 2026-04-26" in report
+    assert "Partial day" not in report
+    html = write_report(real_build.db, tmp_path / "report.html").read_text()
+    assert "no export</text>" in html
+    assert "14</div>" in html  # the Unresolved now card
+
+
+def test_generated_daily_files_partial_day_in_the_account_zone(tmp_path: Path) -> None:
+    """--daily files carry the generator's account (id 1000001, UTC-6): in Mexico City every
+    day is covered; as_of at noon makes its day partial; a JSON-lines load has no windows."""
+    exports = tmp_path / "exports"
+    generated = CliRunner().invoke(
+        app,
+        [*("generate", "-n", "60", "--seed", "5", "--days", "4", "--daily"), "-o", str(exports)],
+    )
+    assert generated.exit_code == 0, generated.output
+    db = tmp_path / "warehouse.duckdb"
+    load_with_cli(db, sorted(exports.iterdir()))
+    assert query(db, "select distinct account_id from raw.loads") == [(1000001,)]
+    as_of = datetime(2026, 4, 3, 18, 0, 0)  # noon of 3 April in UTC-6
+    run = build(db, as_of=as_of, time_zone=REAL_TIME_ZONE, target_path=tmp_path / "target")
+    assert run.ok and run.warnings == []
+    days = query(
+        db,
+        "select summary_date, has_export_window, is_partial_day"
+        " from marts.fct_daily_ticket_summary order by summary_date",
+    )
+    assert days[-1] == (date(2026, 4, 3), True, True)
+    assert all(covered and not partial for _, covered, partial in days[:-1])
+    assert query(db, "select distinct account_id from marts.dim_tickets") == [(1000001,)]
+
+    lines = tmp_path / "activities.jsonl"
+    generated = CliRunner().invoke(
+        app, ["generate", "-n", "20", "--seed", "5", "--days", "2", "-o", str(lines), "-q"]
+    )
+    assert generated.exit_code == 0, generated.output
+    plain = tmp_path / "plain.duckdb"
+    load_with_cli(plain, [lines])
+    assert build(plain, target_path=tmp_path / "target-plain").ok
+    assert query(
+        plain,
+        "select distinct has_export_window, account_id is null from"
+        " marts.fct_daily_ticket_summary cross join (select distinct account_id"
+        " from marts.dim_tickets)",
+    ) == [(None, True)]

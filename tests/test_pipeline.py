@@ -185,11 +185,12 @@ def test_real_freshdesk_files_end_to_end(tmp_path: Path, real_files: list[Path])
     text = write_report(db, tmp_path / "report.txt").read_text()
     with duckdb.connect(str(db), read_only=True) as con:
         tickets, unresolved = con.execute(
-            "select count(*), count(*) filter (where not is_resolved) from marts.fct_ticket_metrics"
+            "select count(*), count(*) filter (where status_category is not null"
+            " and not is_resolved) from marts.fct_ticket_metrics"
         ).fetchone()
         oldest = con.execute(
-            "select ticket_id from marts.fct_ticket_metrics where not is_resolved "
-            "order by created_at, ticket_id limit 1"
+            "select ticket_id from marts.fct_ticket_metrics where status_category is not null"
+            " and not is_resolved order by created_at, ticket_id limit 1"
         ).fetchone()[0]
     assert f"Tickets: {tickets:,} (" in text
     assert f"; unresolved: {unresolved:,};" in text

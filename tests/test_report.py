@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -11,6 +12,7 @@ import pytest
 from conftest import ReportCells, mart_contracts
 from typer.testing import CliRunner
 
+from ticketflow import charts
 from ticketflow.cli import app
 from ticketflow.report import FORMATS, ReportError, queries, write_report, write_reports
 from ticketflow.report.catalogue import METRICS, category_label
@@ -110,7 +112,10 @@ def test_text_report_overall_numbers_match_the_marts(
     out = write_report(handmade_marts, tmp_path / "report.txt")
     text = out.read_text()
     assert "As of: 2026-04-20 00:00:00 UTC" in text
-    assert "Resolved or closed now: 3; unresolved: 3; reopened at least once: 2" in text
+    assert (
+        "Resolved or closed now: 3; unresolved: 3; status unknown (no status exported): 0;"
+        " reopened at least once: 2"
+    ) in text
     expected = report_cells(handmade_marts)
     for metric in METRICS:
         assert _text_row(text, [metric.label, metric.scope_label, *expected[metric.column]])
@@ -204,8 +209,8 @@ def test_html_report_is_self_contained(handmade_marts: Path, tmp_path: Path) -> 
         "Time in status per ticket",
         "Median first response and resolution by group",
         "Median first response and resolution by priority",
-        "Tickets created and resolved per day",
-        "Unresolved backlog at the end of each day, by status",
+        "Tickets created and resolved per account-local day",
+        "Unresolved backlog at the end of each account-local day, by status",
     ):
         assert f'aria-label="{title}"' in html
 
@@ -299,3 +304,17 @@ def test_report_without_marts(tmp_path: Path) -> None:
     )
     assert not (tmp_path / "r.txt").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["raw_only.duckdb"]
+
+
+def test_daily_chart_breaks_the_line_on_a_missing_day_and_shades_it() -> None:
+    days = [date(2026, 4, 24), date(2026, 4, 25), date(2026, 4, 26), date(2026, 4, 27)]
+    svg = charts.daily_lines(
+        days, [("Created", [3, 1, None, 2])], "t", marks={2: "missing", 3: "partial"}
+    )
+    # Two stretches (24-25, then 27 alone): one polyline each, no point drawn for the 26th.
+    assert svg.count("<polyline ") == 2
+    assert svg.count("<circle ") == 3
+    assert ">no export</text>" in svg and ">partial</text>" in svg
+    assert svg == charts.daily_lines(
+        days, [("Created", [3, 1, None, 2])], "t", marks={2: "missing", 3: "partial"}
+    )

@@ -7,7 +7,7 @@ string; every label is escaped. Charts scale to the page width through their vie
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from html import escape
 from typing import Protocol
@@ -17,6 +17,8 @@ PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#b279a2", "#9d755d", "#e45756", "#7
 AXIS = "#6b7280"
 GRID = "#e5e7eb"
 INK = "#111827"
+# Days whose counts are not whole: a band behind the plot and a word above it.
+DAY_MARKS = {"missing": ("#d1d5db", "no export"), "partial": ("#fde68a", "partial")}
 LOG_TICKS = (
     (1, "1s"),
     (10, "10s"),
@@ -199,12 +201,16 @@ def _nice_step(maximum: float, ticks: int = 5) -> int:
 
 
 class _TimeAxis:
-    """x positions and labels for a run of days; the y scale for counts up to `maximum`."""
+    """x positions and labels for a run of days; the y scale for counts up to `maximum`;
+    `marks` gives a kind of `DAY_MARKS` per day index to shade (missing, partial days)."""
 
     left, right, top, bottom, height = 60, 20, 30, 36, 260
 
-    def __init__(self, days: Sequence[date], maximum: float) -> None:
+    def __init__(
+        self, days: Sequence[date], maximum: float, marks: Mapping[int, str] | None = None
+    ) -> None:
         self.days = days
+        self.marks = dict(marks or {})
         self.plot_width = WIDTH - self.left - self.right
         self.axis_y = self.top + self.height
         self.step = _nice_step(maximum)
@@ -220,6 +226,11 @@ class _TimeAxis:
 
     def frame(self) -> list[str]:
         body = []
+        half = self.plot_width / max(len(self.days) - 1, 1) / 2
+        for index, kind in sorted(self.marks.items()):
+            color, word = DAY_MARKS[kind]
+            body.append(_rect(self.x(index) - half, self.top, 2 * half, self.height, color))
+            body.append(_text(self.x(index), self.top - 4, word, "middle", fill=AXIS))
         for tick in range(0, self.high + 1, self.step):
             body.append(
                 _line(self.left, self.y(tick), self.left + self.plot_width, self.y(tick), GRID)
@@ -238,29 +249,52 @@ class _TimeAxis:
 
 
 def daily_lines(
-    days: Sequence[date], series: Sequence[tuple[str, Sequence[int]]], title: str
+    days: Sequence[date],
+    series: Sequence[tuple[str, Sequence[int | None]]],
+    title: str,
+    marks: Mapping[int, str] | None = None,
 ) -> str:
-    """One line per series over the days, with a dot per day when there are few."""
-    axis = _TimeAxis(days, max((v for _, values in series for v in values), default=1))
+    """One line per series over the days, with a dot per day when there are few. A None value
+    (a day no export covers) is a gap in the line, never a zero."""
+    known = [v for _, values in series for v in values if v is not None]
+    axis = _TimeAxis(days, max(known, default=1), marks)
     body = axis.frame() + _legend([name for name, _ in series], 14, axis.left)
     for number, (_, values) in enumerate(series if days else ()):
         color = PALETTE[number % len(PALETTE)]
-        points = " ".join(f"{axis.x(i):.1f},{axis.y(v):.1f}" for i, v in enumerate(values))
-        body.append(f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="2"/>')
+        for run in _runs(values):
+            points = " ".join(f"{axis.x(i):.1f},{axis.y(v):.1f}" for i, v in run)
+            body.append(
+                f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="2"/>'
+            )
         if len(values) <= 60:
             body.extend(
                 f'<circle cx="{axis.x(i):.1f}" cy="{axis.y(v):.1f}" r="3" fill="{color}"/>'
                 for i, v in enumerate(values)
+                if v is not None
             )
     return axis.svg(title, body)
 
 
+def _runs(values: Sequence[int | None]) -> list[list[tuple[int, int]]]:
+    """The stretches of consecutive known values, as (index, value) pairs."""
+    runs: list[list[tuple[int, int]]] = [[]]
+    for index, value in enumerate(values):
+        if value is None:
+            runs.append([])
+        else:
+            runs[-1].append((index, value))
+    return [run for run in runs if run]
+
+
 def stacked_area(
-    days: Sequence[date], layers: Sequence[tuple[str, Sequence[int]]], title: str
+    days: Sequence[date],
+    layers: Sequence[tuple[str, Sequence[int]]],
+    title: str,
+    marks: Mapping[int, str] | None = None,
 ) -> str:
     """Layers stacked bottom-up in the given order: the end-of-day backlog by status."""
     totals = [sum(values) for values in zip(*(v for _, v in layers), strict=True)] or [0]
-    axis = _TimeAxis(days, max(totals))
+    axis = _TimeAxis(days, max(totals), marks)
     body = axis.frame() + _legend([name for name, _ in layers], 14, axis.left)
     base = [0] * len(days)
     for number, (_, values) in enumerate(layers):

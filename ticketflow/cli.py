@@ -321,7 +321,8 @@ def run_build(
     echo = None if quiet else (lambda line: typer.echo(line, err=True))
     run = dbt_build(db, as_of=as_of, time_zone=time_zone, select=select, echo=echo)
     for warning in run.warnings:
-        typer.echo(f"Warning: {warning.name}: {warning.message}", err=True)
+        example = f" (first: {warning.example})" if warning.example else ""
+        typer.echo(f"Warning: {warning.name}: {warning.message}{example}", err=True)
     if not quiet:
         typer.echo(run.describe(), err=True)
 

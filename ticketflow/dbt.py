@@ -18,10 +18,12 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import duckdb
 
 from ticketflow import project, warehouse
 from ticketflow.errors import TicketflowError
@@ -46,6 +48,8 @@ class NodeResult:
     unique_id: str
     status: str
     message: str
+    compiled_code: str = field(default="", repr=False)
+    example: str = ""  # a warned test's first row, `column=value, ...`
 
     @property
     def name(self) -> str:
@@ -196,7 +200,34 @@ def build(
     given = dbt_vars(as_of=as_of, time_zone=time_zone)
     warehouse.check(Path(db))
     args = ["build"] + (["--select", select] if select else [])
-    return run_dbt(args, db, dbt_vars=given, target_path=target_path, echo=echo)
+    run = run_dbt(args, db, dbt_vars=given, target_path=target_path, echo=echo)
+    return with_examples(run, Path(db))
+
+
+def with_examples(run: DbtRun, db: Path) -> DbtRun:
+    """Each warned test with its first row (`file_name=..., ...`), so a warning names a case.
+
+    The test's compiled query is run read-only once dbt has released the file."""
+    warned = [result for result in run.results if result.status == "warn" and result.compiled_code]
+    if not warned:
+        return run
+    examples = {}
+    with warehouse.connect(db, read_only=True) as con:
+        for result in warned:
+            try:
+                cursor = con.execute(f"select * from ({result.compiled_code}) as failing limit 1")
+                row = cursor.fetchone()
+            except duckdb.Error:
+                continue
+            if row is not None:
+                names = [column[0] for column in cursor.description]
+                examples[result.unique_id] = ", ".join(
+                    f"{name}={value}" for name, value in zip(names, row, strict=True)
+                )
+    results = tuple(
+        replace(result, example=examples.get(result.unique_id, "")) for result in run.results
+    )
+    return replace(run, results=results)
 
 
 def default_target_path(db: Path) -> Path:
@@ -221,7 +252,12 @@ def _read_results(results_file: Path) -> tuple[tuple[NodeResult, ...], float]:
         return (), 0.0
     document = json.loads(results_file.read_text(encoding="utf-8"))
     results = tuple(
-        NodeResult(item["unique_id"], item["status"], (item.get("message") or "").strip())
+        NodeResult(
+            item["unique_id"],
+            item["status"],
+            (item.get("message") or "").strip(),
+            item.get("compiled_code") or "",
+        )
         for item in document.get("results", [])
     )
     return results, float(document.get("elapsed_time", 0.0))

@@ -21,6 +21,8 @@ class Metric:
     kind: Literal["status", "duration", "count"]
     scope: str  # SQL predicate on fct_ticket_metrics: the tickets the statistics are over
     scope_label: str
+    # Measured from creation: null for tickets created before the exports (creation unknown).
+    is_from_creation: bool = False
 
 
 FIRST_RESPONSE = Metric(
@@ -29,6 +31,7 @@ FIRST_RESPONSE = Metric(
     "duration",
     "first_response_seconds is not null",
     "tickets with a first response",
+    is_from_creation=True,
 )
 RESOLUTION = Metric(
     "resolution_seconds",
@@ -36,6 +39,7 @@ RESOLUTION = Metric(
     "duration",
     "resolution_seconds is not null",
     "tickets resolved or closed now",
+    is_from_creation=True,
 )
 METRICS = (
     Metric("seconds_open", "Time Open", "status", "seconds_open > 0", "tickets that were Open"),

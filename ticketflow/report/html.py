@@ -13,7 +13,7 @@ from ticketflow.report.catalogue import (
     category_label,
     priority_label,
 )
-from ticketflow.report.queries import EMPTY, OLDEST_UNRESOLVED, ReportData, Stat
+from ticketflow.report.queries import EMPTY, OLDEST_UNRESOLVED, Day, ReportData, Stat
 from ticketflow.report.units import format_duration, format_number, format_time, format_value
 
 
@@ -34,6 +34,7 @@ def render_html(data: ReportData) -> str:
     pairs = {
         key: _paired(first_response.by[key], resolution.by[key]) for key in ("group", "priority")
     }
+    marks = day_marks(data.days)
     figures = {
         "status_distribution": charts.box_plot(
             [(b.metric.label.removeprefix("Time "), b.overall) for b in status_metrics],
@@ -52,10 +53,11 @@ def render_html(data: ReportData) -> str:
         "daily_flow": charts.daily_lines(
             [day.summary_date for day in data.days],
             [
-                ("Created", [day.created for day in data.days]),
-                ("Resolved", [day.resolved for day in data.days]),
+                ("Created", [None if day.is_missing else day.created for day in data.days]),
+                ("Resolved", [None if day.is_missing else day.resolved for day in data.days]),
             ],
-            "Tickets created and resolved per day",
+            "Tickets created and resolved per account-local day",
+            marks,
         ),
         "daily_backlog": charts.stacked_area(
             [day.summary_date for day in data.days],
@@ -63,7 +65,8 @@ def render_html(data: ReportData) -> str:
                 (category_label(category), [day.backlog[category] for day in data.days])
                 for category in data.backlog_categories
             ],
-            "Unresolved backlog at the end of each day, by status",
+            "Unresolved backlog at the end of each account-local day, by status",
+            marks,
         ),
     }
     return env.get_template("report.html.j2").render(
@@ -75,7 +78,29 @@ def render_html(data: ReportData) -> str:
         figures={name: Markup(svg) for name, svg in figures.items()},
         value=format_value,
         oldest_limit=OLDEST_UNRESOLVED,
+        coverage_note=_coverage_note(marks),
     )
+
+
+def _coverage_note(marks: dict[int, str]) -> str:
+    kinds = set(marks.values())
+    notes = []
+    if "missing" in kinds:
+        notes.append("grey days have no export (their counts are unknown and not drawn)")
+    if "partial" in kinds:
+        notes.append("the yellow day is partial (data up to the as-of time)")
+    return f" Shaded: {'; '.join(notes)}." if notes else ""
+
+
+def day_marks(days: list[Day]) -> dict[int, str]:
+    """Day index -> 'missing' (no export covers it) or 'partial' (the as_of day, cut short)."""
+    marks = {}
+    for index, day in enumerate(days):
+        if day.is_missing:
+            marks[index] = "missing"
+        elif day.is_partial_day:
+            marks[index] = "partial"
+    return marks
 
 
 def _paired(

@@ -53,10 +53,16 @@ class Totals:
     tickets: int
     created_in_window: int
     resolved: int
-    unresolved: int
+    unresolved: int  # with a status, not solved: the as_of day's backlog_unresolved
+    status_unknown: int  # never exported a status: neither resolved nor backlog
     reopened: int
     first_created_at: datetime | None
     last_created_at: datetime | None
+
+    @property
+    def created_before_exports(self) -> int:
+        """Tickets without a creation row: left out of every metric measured from creation."""
+        return self.tickets - self.created_in_window
 
 
 @dataclass(frozen=True)
@@ -72,10 +78,17 @@ class OpenTicket:
 
 @dataclass(frozen=True)
 class Day:
-    summary_date: date
+    summary_date: date  # the account-local date
     created: int
     resolved: int
     backlog: dict[str, int]  # status category -> tickets in it at the end of the day
+    has_export_window: bool | None  # False: exports have windows but none covers this day
+    is_partial_day: bool  # the as_of day, cut before its end
+
+    @property
+    def is_missing(self) -> bool:
+        """No export covers the day: its counts are unknown, not zero."""
+        return self.has_export_window is False
 
 
 @dataclass(frozen=True)
@@ -147,7 +160,8 @@ def _totals(con: duckdb.DuckDBPyConnection) -> Totals:
             count(*),
             count(*) filter (where is_created_in_window),
             count(*) filter (where is_resolved),
-            count(*) filter (where not is_resolved),
+            count(*) filter (where status_category is not null and not is_resolved),
+            count(*) filter (where status_category is null),
             count(*) filter (where reopen_count > 0),
             min(created_at),
             max(created_at)
@@ -216,7 +230,7 @@ def _oldest_unresolved(con: duckdb.DuckDBPyConnection) -> list[OpenTicket]:
         select ticket_id, created_at, date_diff('second', created_at, as_of), status, priority,
             group_name, agent_id
         from marts.fct_ticket_metrics
-        where not is_resolved
+        where status_category is not null and not is_resolved
         order by created_at, ticket_id
         limit ?
         """,
@@ -229,12 +243,13 @@ def _days(con: duckdb.DuckDBPyConnection, categories: tuple[str, ...]) -> list[D
     backlog = "".join(f", backlog_{category}" for category in categories)
     rows = con.execute(
         f"""
-        select summary_date, tickets_created, resolutions{backlog}
+        select summary_date, tickets_created, resolutions, has_export_window,
+            coalesce(is_partial_day, false){backlog}
         from marts.fct_daily_ticket_summary
         order by summary_date
         """
     ).fetchall()
     return [
-        Day(day, created, resolved, dict(zip(categories, rest, strict=True)))
-        for day, created, resolved, *rest in rows
+        Day(day, created, resolved, dict(zip(categories, rest, strict=True)), covered, partial)
+        for day, created, resolved, covered, partial, *rest in rows
     ]

@@ -33,7 +33,10 @@ def _render_document(
                 f"Tickets: {t.tickets:,} ({t.created_in_window:,} created in the export window, "
                 f"first {format_time(t.first_created_at)}, last {format_time(t.last_created_at)})",
                 f"Resolved or closed now: {t.resolved:,}; unresolved: {t.unresolved:,}; "
+                f"status unknown (no status exported): {t.status_unknown:,}; "
                 f"reopened at least once: {t.reopened:,}",
+                *_left_out_lines(data),
+                *_coverage_lines(data),
                 "Statistics per metric: count of tickets, mean, median, p90 "
                 "(continuous quantiles).",
             ]
@@ -63,6 +66,32 @@ def _render_document(
         )
     )
     return "\n\n".join(blocks) + "\n"
+
+
+def _left_out_lines(data: ReportData) -> list[str]:
+    """How many tickets each statistic measured from creation leaves out, and why."""
+    left_out = data.totals.created_before_exports
+    if not left_out:
+        return []
+    labels = " and ".join(
+        b.metric.label.lower() for b in data.breakdowns if b.metric.is_from_creation
+    )
+    return [
+        f"Left out of {labels}: {left_out:,} tickets created before the first export "
+        "(their creation time is unknown)."
+    ]
+
+
+def _coverage_lines(data: ReportData) -> list[str]:
+    """Days no export covers, and the partial as_of day: their counts are not real zeros."""
+    lines = []
+    missing = [f"{day.summary_date}" for day in data.days if day.is_missing]
+    if missing:
+        lines.append(f"Days without an export (counts unknown): {', '.join(missing)}")
+    partial = [f"{day.summary_date}" for day in data.days if day.is_partial_day]
+    if partial:
+        lines.append(f"Partial day (data up to {format_time(data.as_of)}): {', '.join(partial)}")
+    return lines
 
 
 def _stat_cells(metric: Metric, stat: Stat) -> Row:

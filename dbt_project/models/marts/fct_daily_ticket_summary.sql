@@ -26,11 +26,17 @@ as_of as (
 
 ),
 
+loads as (
+
+    select * from {{ ref('stg_raw__loads') }}
+
+),
+
 bounds as (
 
     select
-        cast(min(ticket_attributes.first_activity_at) as date) as first_date,
-        cast(max(as_of.as_of) as date) as last_date
+        {{ local_date('min(ticket_attributes.first_activity_at)') }} as first_date,
+        {{ local_date('max(as_of.as_of)') }} as last_date
     from ticket_attributes
     cross join as_of
 
@@ -45,7 +51,7 @@ days as (
 created as (
 
     select
-        cast(created_at as date) as summary_date,
+        {{ local_date('created_at') }} as summary_date,
         count(*) as tickets_created
     from tickets
     where is_created_in_window
@@ -56,10 +62,12 @@ created as (
 first_responses as (
 
     select
-        cast(first_response_at as date) as summary_date,
+        {{ local_date('first_response_at') }} as summary_date,
         count(*) as first_responses
     from tickets
-    where first_response_at is not null
+    -- A ticket created before the exports may have been answered before them too: its first
+    -- response in the exports is not known to be its first, so it is not counted.
+    where first_response_at is not null and is_created_in_window
     group by summary_date
 
 ),
@@ -67,11 +75,60 @@ first_responses as (
 status_events as (
 
     select
-        cast(started_at as date) as summary_date,
+        {{ local_date('started_at') }} as summary_date,
         sum(case when is_resolution then 1 else 0 end) as resolutions,
         sum(case when is_reopen then 1 else 0 end) as reopens
     from status_intervals
     group by summary_date
+
+),
+
+day_bounds as (
+
+    -- Each local day as a UTC range [day_start_at, day_end_at): 23 or 25 hours on DST days.
+    select
+        summary_date,
+        {{ local_midnight_utc('summary_date') }} as day_start_at,
+        {{ local_midnight_utc(dbt.dateadd('day', 1, 'summary_date')) }} as day_end_at
+    from days
+
+),
+
+export_windows as (
+
+    select
+        metadata_start_at,
+        metadata_end_at
+    from loads
+    where is_current_load and metadata_start_at is not null
+
+),
+
+window_count as (
+
+    select count(*) as export_window_count
+    from export_windows
+
+),
+
+coverage as (
+
+    -- A day is covered when a standing load's window [start_at, end_at] overlaps it; with no
+    -- window loaded at all (JSON lines only) coverage is unknown: null.
+    select
+        day_bounds.summary_date,
+        {{ dbt.dateadd('second', -1, 'day_bounds.day_end_at') }} as day_last_second_at,
+        case
+            when max(window_count.export_window_count) > 0
+                then count(export_windows.metadata_start_at) > 0
+        end as has_export_window
+    from day_bounds
+    cross join window_count
+    left join export_windows
+        on
+            day_bounds.day_end_at > export_windows.metadata_start_at
+            and day_bounds.day_start_at < export_windows.metadata_end_at
+    group by day_bounds.summary_date, day_bounds.day_end_at
 
 ),
 
@@ -81,13 +138,13 @@ backlog_moves as (
     -- starts up to the day before it ends (through the as_of day for the current interval):
     -- +1 on the start day, -1 on the end day.
     select
-        cast(started_at as date) as summary_date,
+        {{ local_date('started_at') }} as summary_date,
         status_category,
         1 as delta
     from status_intervals
     union all
     select
-        cast(ended_at as date) as summary_date,
+        {{ local_date('ended_at') }} as summary_date,
         status_category,
         -1 as delta
     from status_intervals
@@ -120,8 +177,18 @@ joined as (
             order by days.summary_date rows between unbounded preceding and current row
         ) as backlog_{{ category }},
         {%- endfor %}
-        coalesce(status_events.reopens, 0) as reopens
+        coalesce(status_events.reopens, 0) as reopens,
+        coverage.has_export_window,
+        -- The day holding as_of is partial unless as_of is its last second.
+        coalesce(
+            days.summary_date = {{ local_date('as_of.as_of') }}
+            and as_of.as_of < coverage.day_last_second_at,
+            false
+        ) as is_partial_day
     from days
+    inner join coverage
+        on days.summary_date = coverage.summary_date
+    cross join as_of
     left join created
         on days.summary_date = created.summary_date
     left join first_responses
@@ -149,7 +216,9 @@ final as (
             {{ '+ ' if not loop.first }}backlog_{{ category }}
             {%- endfor %}
             as bigint
-        ) as backlog_unresolved
+        ) as backlog_unresolved,
+        has_export_window,
+        is_partial_day
     from joined
 
 )

@@ -70,21 +70,19 @@ final as (
         tickets.agent_id,
         tickets.requester_id,
         response_summary.first_response_at,
-        {{ seconds_between('tickets.created_at', 'response_summary.first_response_at') }}
+        {{ seconds_from_creation('response_summary.first_response_at') }}
             as first_response_seconds,
         interval_summary.first_status_at,
         interval_summary.first_status_change_at,
-        {{ seconds_between('tickets.created_at', 'interval_summary.first_status_change_at') }}
+        {{ seconds_from_creation('interval_summary.first_status_change_at') }}
             as first_status_change_seconds,
         interval_summary.first_resolution_at,
-        {{ seconds_between('tickets.created_at', 'interval_summary.first_resolution_at') }}
+        {{ seconds_from_creation('interval_summary.first_resolution_at') }}
             as first_resolution_seconds,
         interval_summary.last_resolution_at,
         case
             when tickets.is_resolved
-                then {{ seconds_between(
-                    'tickets.created_at', 'interval_summary.last_resolution_at'
-                ) }}
+                then {{ seconds_from_creation('interval_summary.last_resolution_at') }}
         end as resolution_seconds,
         cast(coalesce(interval_summary.resolution_count, 0) as bigint) as resolution_count,
         cast(coalesce(interval_summary.reopen_count, 0) as bigint) as reopen_count,

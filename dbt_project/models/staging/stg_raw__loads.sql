@@ -37,6 +37,7 @@ final as (
         declared_count,
         status as load_status,
         status <> 'failed' and newest_first = 1 as is_current_load,
+        account_id,
         message,
         started_at,
         finished_at
