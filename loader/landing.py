@@ -341,10 +341,8 @@ def _refuse_two_accounts(accounts: dict[Path, int | None]) -> None:
     first = next(iter(accounts), None)
     for path, account in accounts.items():
         if account != accounts[first]:
-            raise LoaderError(
-                f"{path} is of {_describe_account(account)} but {first} of"
-                f" {_describe_account(accounts[first])}: a database holds one account;"
-                " load each account with its own --db"
+            raise _account_conflict(
+                path, account, f"{first} of", accounts[first], "load each account with its own --db"
             )
 
 
@@ -357,11 +355,18 @@ def _refuse_another_account(
     ).fetchall()
     others = [held for (held,) in standing if held != account]
     if others:
-        raise LoaderError(
-            f"{path} is of {_describe_account(account)} but {db} holds"
-            f" {_describe_account(others[0])}: a database holds one account;"
-            " load it into another with --db PATH"
+        raise _account_conflict(
+            path, account, f"{db} holds", others[0], "load it into another with --db PATH"
         )
+
+
+def _account_conflict(
+    path: Path, account: int | None, holder: str, held: int | None, advice: str
+) -> LoaderError:
+    return LoaderError(
+        f"{path} is of {_describe_account(account)} but {holder} {_describe_account(held)}:"
+        f" a database holds one account; {advice}"
+    )
 
 
 def _land(
