@@ -70,4 +70,4 @@ test: setup ## The whole test suite (pytest, dbt build on test data)
 	$(BIN)/pytest -q
 
 clean: ## Remove generated data and dbt artifacts (keeps .venv)
-	rm -rf data target logs
+	rm -rf data target logs build

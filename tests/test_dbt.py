@@ -617,15 +617,45 @@ def test_report_counts_agree_with_the_backlog(real_build: Built, tmp_path: Path)
         "Resolved or closed now: 21; unresolved: 14; status unknown (no status exported): 9;"
         " reopened at least once: 1"
     ) in report
+    answered, solved = query(
+        real_build.db,
+        "select count(*) filter (where first_response_at is not null),"
+        " count(*) filter (where is_resolved)"
+        " from marts.fct_ticket_metrics where not is_created_in_window",
+    )[0]
+    assert 0 < answered < 25 and 0 < solved < 25
     assert (
-        "Left out of time to first response and time to resolution: 25 tickets created before"
-        " the first export (their creation time is unknown)."
+        "Left out, created before the first export (creation time unknown): time to first"
+        f" response {answered}; time to resolution {solved} tickets."
     ) in report
     assert "Days without an export (counts unknown): 2026-04-26" in report
     assert "Partial day" not in report
     html = write_report(real_build.db, tmp_path / "report.html").read_text()
     assert "no export</text>" in html
-    assert "14</div>" in html  # the Unresolved now card
+    assert (
+        '<div class="card"><div class="label">Unresolved now</div>\n    <div class="value">14</div>'
+    ) in html
+    assert f"{answered} created before the exports left out" in html
+
+
+def test_a_database_loaded_before_accounts_builds_and_reports(
+    real_build: Built, tmp_path: Path
+) -> None:
+    """raw.loads without account_id (an older database): the build still runs, the account is
+    unknown; marts of an older build give the report a one-line error, not a traceback."""
+    old = tmp_path / "old.duckdb"
+    shutil.copy(real_build.db, old)
+    with duckdb.connect(str(old)) as con:
+        con.execute("alter table raw.loads drop column account_id")
+    assert build(old, time_zone=REAL_TIME_ZONE, target_path=tmp_path / "target").ok
+    assert query(old, "select distinct account_id from marts.dim_tickets") == [(None,)]
+    with duckdb.connect(str(old)) as con:
+        con.execute("alter table marts.fct_daily_ticket_summary drop column is_partial_day")
+    result = CliRunner().invoke(app, ["report", "--db", str(old), "-o", str(tmp_path / "r.txt")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {old}: the marts lack what the report reads (")
+    assert result.stderr.endswith("; rebuild them: ticketflow build\n")
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_generated_daily_files_partial_day_in_the_account_zone(tmp_path: Path) -> None:
@@ -666,3 +696,39 @@ def test_generated_daily_files_partial_day_in_the_account_zone(tmp_path: Path) -
         " marts.fct_daily_ticket_summary cross join (select distinct account_id"
         " from marts.dim_tickets)",
     ) == [(None, True)]
+
+
+def test_generated_history_seen_from_a_later_day_has_no_creation_metrics(
+    tmp_path: Path,
+) -> None:
+    """Generated daily files, of which only the last three are loaded (as when the 30-day
+    retention has dropped the first days): tickets created earlier have no creation row, so
+    their metrics from creation are null and the daily first responses leave them out."""
+    exports = tmp_path / "exports"
+    generated = CliRunner().invoke(
+        app,
+        [*("generate", "-n", "300", "--seed", "8", "--days", "6", "--daily"), "-o", str(exports)],
+    )
+    assert generated.exit_code == 0, generated.output
+    by_day = sorted(exports.iterdir(), key=lambda path: int(path.name.split("_")[2]))
+    db = tmp_path / "warehouse.duckdb"
+    load_with_cli(db, by_day[3:])
+    assert build(db, time_zone=REAL_TIME_ZONE, target_path=tmp_path / "target").ok
+    before, with_metrics, answered = query(
+        db,
+        "select count(*),"
+        " count(*) filter (first_response_seconds is not null"
+        "  or first_status_change_seconds is not null or first_resolution_seconds is not null"
+        "  or resolution_seconds is not null),"
+        " count(*) filter (first_response_at is not null)"
+        " from marts.fct_ticket_metrics where not is_created_in_window",
+    )[0]
+    assert before > 0 and answered > 0
+    assert with_metrics == 0
+    counted, expected = query(
+        db,
+        "select (select sum(first_responses) from marts.fct_daily_ticket_summary),"
+        " (select count(*) from marts.fct_ticket_metrics"
+        "  where first_response_at is not null and is_created_in_window)",
+    )[0]
+    assert counted == expected

@@ -8,12 +8,15 @@ and its exit code. Users never see a traceback for bad input.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.core import TyperGroup
 
 from ticketflow.errors import TicketflowError
+
+if TYPE_CHECKING:  # the dbt module is imported only by the commands that run dbt
+    from ticketflow.dbt import DbtRun
 
 
 class _Commands(TyperGroup):
@@ -320,11 +323,16 @@ def run_build(
 
     echo = None if quiet else (lambda line: typer.echo(line, err=True))
     run = dbt_build(db, as_of=as_of, time_zone=time_zone, select=select, echo=echo)
+    print_warnings(run)
+    if not quiet:
+        typer.echo(run.describe(), err=True)
+
+
+def print_warnings(run: DbtRun) -> None:
+    """Each warned dbt test on one line, with its first row when there is one."""
     for warning in run.warnings:
         example = f" (first: {warning.example})" if warning.example else ""
         typer.echo(f"Warning: {warning.name}: {warning.message}{example}", err=True)
-    if not quiet:
-        typer.echo(run.describe(), err=True)
 
 
 @app.command()
@@ -445,6 +453,7 @@ def run(
     finally:
         if progress:
             progress.stop()
+    print_warnings(result.build)
     if quiet:
         return
     publication = result.publication

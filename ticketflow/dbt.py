@@ -212,7 +212,11 @@ def with_examples(run: DbtRun, db: Path) -> DbtRun:
     if not warned:
         return run
     examples = {}
-    with warehouse.connect(db, read_only=True) as con:
+    try:
+        con = warehouse.connect(db, read_only=True)
+    except warehouse.WarehouseError:  # held by another process now: the warnings stand alone
+        return run
+    with con:
         for result in warned:
             try:
                 cursor = con.execute(f"select * from ({result.compiled_code}) as failing limit 1")

@@ -1,4 +1,4 @@
-{#- One row per UTC day (column `summary_date`, a date) from `start_date` to `end_date`
+{#- One row per date (column `summary_date`) from `start_date` to `end_date`
     inclusive; both are date expressions over the relation `source_relation` (one row). -#}
 {% macro day_spine(start_date, end_date, source_relation) -%}
     {{ return(adapter.dispatch('day_spine', 'ticketflow')(start_date, end_date, source_relation)) }}

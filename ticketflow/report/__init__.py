@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
+
 from ticketflow import files, marts
 from ticketflow.errors import TicketflowError
 from ticketflow.report import csv, html, queries, text
@@ -53,7 +55,14 @@ def write_reports(db_path: Path, out_paths: Sequence[Path]) -> tuple[Path, ...]:
             if not queries.has_status_categories(con):
                 missing = queries.STATUS_CATEGORIES
                 raise WarehouseError(f"{db_path}: missing {missing} (run `dbt build` first)")
-            data = queries.collect(con)
+            try:
+                data = queries.collect(con)
+            except duckdb.Error as error:  # marts of an older build lack a column read here
+                reason = str(error).strip().splitlines()[0]
+                raise WarehouseError(
+                    f"{db_path}: the marts lack what the report reads ({reason});"
+                    " rebuild them: ticketflow build"
+                ) from None
         for out_path, render in zip(out_paths, renders, strict=True):
             with _atomic_path(out_path) as tmp:
                 if render is None:

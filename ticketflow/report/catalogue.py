@@ -21,8 +21,9 @@ class Metric:
     kind: Literal["status", "duration", "count"]
     scope: str  # SQL predicate on fct_ticket_metrics: the tickets the statistics are over
     scope_label: str
-    # Measured from creation: null for tickets created before the exports (creation unknown).
-    is_from_creation: bool = False
+    # Measured from creation, so null for tickets created before the exports: the SQL
+    # predicate of the tickets it would otherwise cover, and so leaves out (None: not so).
+    left_out: str | None = None
 
 
 FIRST_RESPONSE = Metric(
@@ -31,7 +32,7 @@ FIRST_RESPONSE = Metric(
     "duration",
     "first_response_seconds is not null",
     "tickets with a first response",
-    is_from_creation=True,
+    left_out="not is_created_in_window and first_response_at is not null",
 )
 RESOLUTION = Metric(
     "resolution_seconds",
@@ -39,7 +40,7 @@ RESOLUTION = Metric(
     "duration",
     "resolution_seconds is not null",
     "tickets resolved or closed now",
-    is_from_creation=True,
+    left_out="not is_created_in_window and is_resolved",
 )
 METRICS = (
     Metric("seconds_open", "Time Open", "status", "seconds_open > 0", "tickets that were Open"),

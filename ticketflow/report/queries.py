@@ -59,11 +59,6 @@ class Totals:
     first_created_at: datetime | None
     last_created_at: datetime | None
 
-    @property
-    def created_before_exports(self) -> int:
-        """Tickets without a creation row: left out of every metric measured from creation."""
-        return self.tickets - self.created_in_window
-
 
 @dataclass(frozen=True)
 class OpenTicket:
@@ -97,6 +92,8 @@ class ReportData:
     totals: Totals
     breakdowns: list[Breakdown]
     oldest_unresolved: list[OpenTicket]
+    # Metric column -> tickets it leaves out because they were created before the exports.
+    left_out: dict[str, int]
     backlog_categories: tuple[str, ...]  # the unsolved status categories, in column order
     days: list[Day]
 
@@ -112,6 +109,7 @@ def collect(con: duckdb.DuckDBPyConnection) -> ReportData:
         totals=_totals(con),
         breakdowns=_breakdowns(con),
         oldest_unresolved=_oldest_unresolved(con),
+        left_out=_left_out(con),
         backlog_categories=categories,
         days=_days(con, categories),
     )
@@ -222,6 +220,15 @@ def _breakdowns(con: duckdb.DuckDBPyConnection) -> list[Breakdown]:
         )
         for m in METRICS
     ]
+
+
+def _left_out(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    measured = [metric for metric in METRICS if metric.left_out]
+    if not measured:
+        return {}
+    counts = ", ".join(f"count(*) filter (where {metric.left_out})" for metric in measured)
+    row = con.execute(f"select {counts} from marts.fct_ticket_metrics").fetchone()
+    return {metric.column: count for metric, count in zip(measured, row, strict=True)}
 
 
 def _oldest_unresolved(con: duckdb.DuckDBPyConnection) -> list[OpenTicket]:

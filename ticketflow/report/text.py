@@ -70,15 +70,17 @@ def _render_document(
 
 def _left_out_lines(data: ReportData) -> list[str]:
     """How many tickets each statistic measured from creation leaves out, and why."""
-    left_out = data.totals.created_before_exports
-    if not left_out:
+    counts = [
+        f"{b.metric.label.lower()} {data.left_out[b.metric.column]:,}"
+        for b in data.breakdowns
+        if data.left_out.get(b.metric.column)
+    ]
+    if not counts:
         return []
-    labels = " and ".join(
-        b.metric.label.lower() for b in data.breakdowns if b.metric.is_from_creation
-    )
     return [
-        f"Left out of {labels}: {left_out:,} tickets created before the first export "
-        "(their creation time is unknown)."
+        "Left out, created before the first export (creation time unknown): "
+        + "; ".join(counts)
+        + " tickets."
     ]
 
 

@@ -1,3 +1,11 @@
+{#- The columns raw.loads has in this database (read when the model runs). -#}
+{%- set raw_loads_columns = [] -%}
+{%- if execute -%}
+{%- for column in adapter.get_columns_in_relation(source('raw', 'loads')) -%}
+{%- do raw_loads_columns.append(column.name | lower) -%}
+{%- endfor -%}
+{%- endif %}
+
 with
 
 loads as (
@@ -37,7 +45,13 @@ final as (
         declared_count,
         status as load_status,
         status <> 'failed' and newest_first = 1 as is_current_load,
+        {#- A database loaded before accounts existed has no account_id until its next load
+            adds it (loader/schema.sql): its loads have no known account. #}
+        {% if 'account_id' in raw_loads_columns -%}
         account_id,
+        {%- else -%}
+        cast(null as bigint) as account_id,
+        {%- endif %}
         message,
         started_at,
         finished_at
