@@ -626,7 +626,7 @@ def test_report_counts_agree_with_the_backlog(real_build: Built, tmp_path: Path)
     assert 0 < answered < 25 and 0 < solved < 25
     assert (
         "Left out, created before the first export (creation time unknown): time to first"
-        f" response {answered}; time to resolution {solved} tickets."
+        f" response: {answered} tickets; time to resolution: {solved} tickets."
     ) in report
     assert "Days without an export (counts unknown): 2026-04-26" in report
     assert "Partial day" not in report

@@ -71,7 +71,7 @@ def _render_document(
 def _left_out_lines(data: ReportData) -> list[str]:
     """How many tickets each statistic measured from creation leaves out, and why."""
     counts = [
-        f"{b.metric.label.lower()} {data.left_out[b.metric.column]:,}"
+        f"{b.metric.label.lower()}: {data.left_out[b.metric.column]:,} tickets"
         for b in data.breakdowns
         if data.left_out.get(b.metric.column)
     ]
@@ -80,7 +80,7 @@ def _left_out_lines(data: ReportData) -> list[str]:
     return [
         "Left out, created before the first export (creation time unknown): "
         + "; ".join(counts)
-        + " tickets."
+        + "."
     ]
 
 
