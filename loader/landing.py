@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,10 +21,19 @@ from ticketflow import warehouse
 
 from .database import connect
 from .errors import LoaderError
-from .sources import SourceFile, account_from_name, content_hash, find_files, sniff
+from .sources import (
+    Content,
+    SourceFile,
+    account_from_name,
+    find_files,
+    read_content,
+    sniff,
+)
 
 TIME_FORMAT = "%d-%m-%Y %H:%M:%S %z"
 # The reader's buffer bounds its parallelism (a buffer per task): a small one for a big file.
+# In parallel, DuckDB drops a line longer than its buffer without a word, and numbers the
+# lines after it wrongly: a file with a line over the limit is read again in one thread.
 MAX_LINE_BYTES = 8 * 2**20
 LINE_BUFFER_BYTES = 16 * 2**20
 # read_json buffers a whole export object: twice the file (gzip: a generous ratio), capped.
@@ -45,7 +54,7 @@ JSONL_RECORDS = f"""
 select line
 from read_csv(
     $path, columns = {{'line': 'VARCHAR'}}, header = false, auto_detect = false,
-    delim = e'\\x01', quote = '', escape = '', compression = $compression,
+    delim = e'\\x01', quote = '', escape = '', compression = $compression, parallel = $parallel,
     max_line_size = {MAX_LINE_BYTES}, buffer_size = {LINE_BUFFER_BYTES}, store_rejects = true,
     rejects_table = '{CSV_REJECTS}', rejects_scan = '{CSV_SCANS}'
 )
@@ -170,10 +179,13 @@ LINE_REJECTS = f"""
 select
     line as position,
     ltrim(first(csv_line order by column_idx), e'\\r\\n') as raw_text,
-    case first(error_type order by column_idx)
-        when 'INVALID ENCODING' then 'invalid UTF-8'
-        when 'TOO MANY COLUMNS' then 'malformed JSON: raw control character U+0001'
-        when 'LINE SIZE OVER MAXIMUM' then 'line longer than {MAX_LINE_BYTES // 2**20} MiB'
+    case
+        -- a line too long is read no further: its other errors are not known
+        when bool_or(error_type = 'LINE SIZE OVER MAXIMUM')
+            then 'line longer than the {MAX_LINE_BYTES // 2**20} MiB limit'
+        when first(error_type order by column_idx) = 'INVALID ENCODING' then 'invalid UTF-8'
+        when first(error_type order by column_idx) = 'TOO MANY COLUMNS'
+            then 'malformed JSON: raw control character U+0001'
         else 'unreadable line: ' || first(error_message order by column_idx)
     end as reason
 from {CSV_REJECTS}
@@ -327,6 +339,8 @@ def _file_parameters(source: SourceFile) -> dict[str, str | int]:
         "path": str(source.path),
         "compression": "gzip" if source.is_compressed else "none",
     }
+    if source.container == "jsonl":
+        parameters["parallel"] = True
     if source.container == "export":
         expanded = source.size * EXPANSION[source.is_compressed]
         parameters["object_bytes"] = min(max(expanded, MIN_EXPORT_BYTES), MAX_EXPORT_BYTES)
@@ -373,21 +387,22 @@ def _land(
     }
     # The content hash is needed first only when a loaded file has the same size; otherwise
     # it is computed while DuckDB parses the file.
-    with ThreadPoolExecutor(max_workers=1) as hasher:
-        digest = hasher.submit(content_hash, source.path)
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        content = reader.submit(read_content, source.path, source.is_compressed)
         if source.error is None and any(size == source.size for _, size in current.values()):
-            skipped = _skipped(source, digest.result(), current)
+            skipped = _skipped(source, content.result().digest, current)
             if skipped:
                 return skipped
         if source.error:
             result = FileResult(source.path, "failed", message=source.error)
         else:
             try:
-                result = _stage(connection, source, strict)
+                result = _stage(connection, source, strict, content)
             except duckdb.Error as error:
                 message = f"cannot be read: {_reason(error)}"
                 result = FileResult(source.path, "failed", message=message)
-        return _write(connection, source, digest.result(), result, current, started_at, account)
+        digest = content.result().digest
+        return _write(connection, source, digest, result, current, started_at, account)
 
 
 def _skipped(
@@ -436,15 +451,20 @@ def _write(
     return result
 
 
-def _stage(connection: duckdb.DuckDBPyConnection, source: SourceFile, strict: bool) -> FileResult:
+def _stage(
+    connection: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    strict: bool,
+    content: Future[Content],
+) -> FileResult:
     """Parse the file into the temporary loader_stage (outside the file's transaction, so its
     rowids count from 0); count its records; decide if it may land."""
     connection.execute("set preserve_insertion_order = true")  # rowid order = file order
-    connection.execute(f"drop table if exists {CSV_REJECTS}")
-    connection.execute(f"drop table if exists {CSV_SCANS}")
     is_jsonl = source.container == "jsonl"
-    records_sql = JSONL_RECORDS if is_jsonl else EXPORT_RECORDS
-    connection.execute(STAGE.replace("{records}", records_sql), _file_parameters(source))
+    if is_jsonl:
+        _stage_lines(connection, source, content)
+    else:
+        _stage_records(connection, EXPORT_RECORDS, _file_parameters(source))
     line_rejects = _line_reject_count(connection) if is_jsonl else 0
     staged, staged_rejects, json_values = connection.execute(
         "select count(*), count(reason), count(*) filter (is_json)"
@@ -472,6 +492,25 @@ def _stage(connection: duckdb.DuckDBPyConnection, source: SourceFile, strict: bo
         # Not strict: the good records land and the rejects are a warning naming the first.
         result.warning = "; ".join(filter(None, [result.warning, f"{detail} (see raw.rejects)"]))
     return result
+
+
+def _stage_lines(
+    connection: duckdb.DuckDBPyConnection, source: SourceFile, content: Future[Content]
+) -> None:
+    """JSON lines in parallel straight from the file; again, in one thread, when that
+    cannot be trusted (a line longer than the limit)."""
+    parameters = _file_parameters(source)
+    _stage_records(connection, JSONL_RECORDS, parameters)
+    if content.result().longest_line > MAX_LINE_BYTES:
+        _stage_records(connection, JSONL_RECORDS, {**parameters, "parallel": False})
+
+
+def _stage_records(
+    connection: duckdb.DuckDBPyConnection, records: str, parameters: dict[str, str | int]
+) -> None:
+    connection.execute(f"drop table if exists {CSV_REJECTS}")
+    connection.execute(f"drop table if exists {CSV_SCANS}")
+    connection.execute(STAGE.replace("{records}", records), parameters)
 
 
 def _failed(result: FileResult, message: str) -> FileResult:

@@ -14,6 +14,7 @@ from .errors import LoaderError
 
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 65536
+READ_BYTES = 2**20
 # Names a directory contributes; a file named explicitly is taken whatever its name.
 DIRECTORY_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz")
 ENVELOPE_START = re.compile(rb'^\s*\{\s*"(activities_data|metadata)"\s*:')
@@ -110,13 +111,72 @@ def sniff(path: Path) -> tuple[bool, str, int]:
     return is_compressed, container, path.stat().st_size
 
 
-def content_hash(path: Path) -> str:
-    """sha256 of the file's bytes as stored (compressed or not); empty if it cannot be read."""
+@dataclass(frozen=True)
+class Content:
+    """What one read of every byte of a file tells: its hash and its longest line."""
+
+    digest: str  # sha256 of the bytes as stored; empty if the file cannot be read
+    longest_line: int = 0  # bytes of the longest line of the content (gzip: decompressed)
+
+
+def read_content(path: Path, is_compressed: bool) -> Content:
+    """Hash the file's bytes and measure its content's lines in one read (a gzip stream
+    decompressed as far as it goes)."""
+    digest = hashlib.sha256()
+    lines = _LineMeter()
+    readable = True
+    decompressor = zlib.decompressobj(wbits=31) if is_compressed else None
     try:
         with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+            while chunk := handle.read(READ_BYTES):
+                digest.update(chunk)
+                if decompressor is None:
+                    lines.feed(chunk)
+                elif readable:
+                    decompressor, readable = _gunzip(decompressor, chunk, lines)
     except OSError:
-        return ""
+        return Content("")
+    return Content(digest.hexdigest(), lines.longest)
+
+
+def _gunzip(
+    decompressor: zlib._Decompress, chunk: bytes, lines: _LineMeter
+) -> tuple[zlib._Decompress, bool]:
+    """Feed one chunk, its content measured a piece at a time (so memory stays bounded); a
+    new member starts where one ends (gzip files may be concatenated)."""
+    if decompressor.eof:
+        decompressor = zlib.decompressobj(wbits=31)
+    while True:
+        try:
+            piece = decompressor.decompress(chunk, READ_BYTES)
+        except zlib.error:
+            return decompressor, False
+        lines.feed(piece)
+        chunk = decompressor.unconsumed_tail
+        if decompressor.eof:
+            chunk = decompressor.unused_data
+            if not chunk:
+                return decompressor, True
+            decompressor = zlib.decompressobj(wbits=31)
+        elif not chunk and len(piece) < READ_BYTES:
+            return decompressor, True
+
+
+class _LineMeter:
+    """The longest line of a stream fed in chunks: only lines across chunks can be long."""
+
+    def __init__(self) -> None:
+        self.longest = 0
+        self._open = 0  # bytes of the line not yet ended
+
+    def feed(self, data: bytes) -> None:
+        first = data.find(b"\n")
+        if first < 0:
+            self._open += len(data)
+        else:
+            self.longest = max(self.longest, self._open + first)
+            self._open = len(data) - data.rfind(b"\n") - 1
+        self.longest = max(self.longest, self._open)
 
 
 def _gunzip_head(path: Path) -> bytes:

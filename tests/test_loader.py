@@ -502,3 +502,33 @@ def test_a_database_of_the_seed_era_gains_the_account_column(tmp_path: Path) -> 
         ("day.jsonl", None),
         ("next.jsonl", None),
     ]
+
+
+@pytest.mark.parametrize("megabytes", [9, 16, 40])
+@pytest.mark.parametrize("compressed", [False, True])
+def test_a_line_over_the_limit_is_rejected_whatever_its_length(
+    tmp_path: Path, megabytes: int, compressed: bool
+) -> None:
+    long = with_(ticket_id=2, activity={"note": "x" * megabytes * 2**20})
+    body = "\n".join([line(GOOD), long, with_(ticket_id=3), "[1]", with_(ticket_id=5)]).encode()
+    source = tmp_path / "long.jsonl"
+    source.write_bytes(gzip.compress(body, compresslevel=1) if compressed else body)
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db, "-q")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert query(db, "select records, loaded, rejected from raw.loads") == [(5, 3, 2)]
+    assert query(db, "select position, ticket_id from raw.activities order by 1") == [
+        (1, 526),
+        (3, 3),
+        (5, 5),
+    ]
+    assert query(db, "select position, reason from raw.rejects order by 1") == [
+        (2, "line longer than the 8 MiB limit"),
+        (4, "not a JSON object"),
+    ]
+    strict = invoke(source, "--db", tmp_path / "strict.duckdb", "--strict", "-q")
+    assert (strict.exit_code, strict.stderr) == (
+        1,
+        f"Error: {source}: strict: 2 of 5 records rejected, first at line 2:"
+        " line longer than the 8 MiB limit\n",
+    )
