@@ -401,6 +401,9 @@ def _land(
             except duckdb.Error as error:
                 message = f"cannot be read: {_reason(error)}"
                 result = FileResult(source.path, "failed", message=message)
+        damage = content.result().damage
+        if damage:
+            result = FileResult(source.path, "failed", message=damage)
         digest = content.result().digest
         return _write(connection, source, digest, result, current, started_at, account)
 

@@ -15,6 +15,11 @@ from .errors import LoaderError
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 65536
 READ_BYTES = 2**20
+# zlib's words for a gzip trailer that does not match the content
+GZIP_DAMAGE = {
+    "Error -3 while decompressing data: incorrect data check": "CRC check failed",
+    "Error -3 while decompressing data: incorrect length check": "length check failed",
+}
 # Names a directory contributes; a file named explicitly is taken whatever its name.
 DIRECTORY_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz")
 ENVELOPE_START = re.compile(rb'^\s*\{\s*"(activities_data|metadata)"\s*:')
@@ -113,18 +118,19 @@ def sniff(path: Path) -> tuple[bool, str, int]:
 
 @dataclass(frozen=True)
 class Content:
-    """What one read of every byte of a file tells: its hash and its longest line."""
+    """What one read of every byte of a file tells: its hash, its longest line, its damage."""
 
     digest: str  # sha256 of the bytes as stored; empty if the file cannot be read
     longest_line: int = 0  # bytes of the longest line of the content (gzip: decompressed)
+    damage: str | None = None  # why a gzip stream is damaged (bad CRC or length, truncated)
 
 
 def read_content(path: Path, is_compressed: bool) -> Content:
-    """Hash the file's bytes and measure its content's lines in one read (a gzip stream
-    decompressed as far as it goes)."""
+    """Hash the file's bytes and measure its content's lines in one read; a gzip stream is
+    decompressed to its end, which checks its CRC and length trailers."""
     digest = hashlib.sha256()
     lines = _LineMeter()
-    readable = True
+    damage = None
     decompressor = zlib.decompressobj(wbits=31) if is_compressed else None
     try:
         with path.open("rb") as handle:
@@ -132,16 +138,18 @@ def read_content(path: Path, is_compressed: bool) -> Content:
                 digest.update(chunk)
                 if decompressor is None:
                     lines.feed(chunk)
-                elif readable:
-                    decompressor, readable = _gunzip(decompressor, chunk, lines)
+                elif damage is None:
+                    decompressor, damage = _gunzip(decompressor, chunk, lines)
     except OSError:
         return Content("")
-    return Content(digest.hexdigest(), lines.longest)
+    if decompressor is not None and damage is None and not decompressor.eof:
+        damage = "damaged gzip: the file ends before the end of its compressed stream"
+    return Content(digest.hexdigest(), lines.longest, damage)
 
 
 def _gunzip(
     decompressor: zlib._Decompress, chunk: bytes, lines: _LineMeter
-) -> tuple[zlib._Decompress, bool]:
+) -> tuple[zlib._Decompress, str | None]:
     """Feed one chunk, its content measured a piece at a time (so memory stays bounded); a
     new member starts where one ends (gzip files may be concatenated)."""
     if decompressor.eof:
@@ -149,17 +157,17 @@ def _gunzip(
     while True:
         try:
             piece = decompressor.decompress(chunk, READ_BYTES)
-        except zlib.error:
-            return decompressor, False
+        except zlib.error as error:
+            return decompressor, f"damaged gzip: {GZIP_DAMAGE.get(str(error), str(error))}"
         lines.feed(piece)
         chunk = decompressor.unconsumed_tail
         if decompressor.eof:
             chunk = decompressor.unused_data
             if not chunk:
-                return decompressor, True
+                return decompressor, None
             decompressor = zlib.decompressobj(wbits=31)
         elif not chunk and len(piece) < READ_BYTES:
-            return decompressor, True
+            return decompressor, None
 
 
 class _LineMeter:

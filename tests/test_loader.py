@@ -166,7 +166,10 @@ def test_bom_crlf_and_blank_lines_are_not_errors(tmp_path: Path) -> None:
             b'{"activities_data": [{"ticket_id": 1}, {"tick',
             "not a complete export file: Malformed JSON",
         ),
-        (b"\x1f\x8b\x08\x00garbage", "cannot be read"),
+        (
+            b"\x1f\x8b\x08\x00garbage",
+            "damaged gzip: the file ends before the end of its compressed stream",
+        ),
         (
             b'{"a": "x\ry"}\n',
             "cannot be read: cannot be split into lines (a carriage return inside a line?)",
@@ -532,3 +535,31 @@ def test_a_line_over_the_limit_is_rejected_whatever_its_length(
         f"Error: {source}: strict: 2 of 5 records rejected, first at line 2:"
         " line longer than the 8 MiB limit\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (
+            lambda data: data[:-8] + bytes([data[-8] ^ 1]) + data[-7:],
+            "damaged gzip: CRC check failed",
+        ),
+        (lambda data: data[:-1] + bytes([data[-1] ^ 1]), "damaged gzip: length check failed"),
+        (
+            lambda data: data[:-8],
+            "damaged gzip: the file ends before the end of its compressed stream",
+        ),
+    ],
+)
+def test_a_damaged_gzip_file_fails_and_nothing_lands(
+    tmp_path: Path, damage: object, message: str
+) -> None:
+    source = tmp_path / "day.jsonl.gz"
+    source.write_bytes(damage(gzip.compress(f"{line(GOOD)}\n{with_(ticket_id=2)}\n".encode())))
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db, "-q")
+    assert (result.exit_code, result.stderr) == (1, f"Error: {source}: {message}\n")
+    assert query(db, "select status, records, loaded, rejected, message from raw.loads") == [
+        ("failed", 0, 0, 0, message)
+    ]
+    assert query(db, "select count(*) from raw.activities") == [(0,)]
