@@ -8,6 +8,7 @@ raw.activities, its bad ones in raw.rejects with a reason, and one ledger row in
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from .sources import (
     Content,
     SourceFile,
     account_from_name,
+    copy_lines,
     find_files,
     read_content,
     sniff,
@@ -36,6 +38,9 @@ TIME_FORMAT = "%d-%m-%Y %H:%M:%S %z"
 # lines after it wrongly: a file with a line over the limit is read again in one thread.
 MAX_LINE_BYTES = 8 * 2**20
 LINE_BUFFER_BYTES = 16 * 2**20
+# DuckDB's CSV reader ends a line at a carriage return too, and cannot read a file mixing
+# that with line feeds: such a file is read again from a copy with its carriage returns as tabs.
+MIXED_LINE_ENDS = "The CSV Parser state machine reached an invalid state"
 # read_json buffers a whole export object: twice the file (gzip: a generous ratio), capped.
 # A whole object must fit DuckDB's memory limit (several times its size): large exports
 # belong in JSON lines, which stream.
@@ -500,12 +505,21 @@ def _stage(
 def _stage_lines(
     connection: duckdb.DuckDBPyConnection, source: SourceFile, content: Future[Content]
 ) -> None:
-    """JSON lines in parallel straight from the file; again, in one thread, when that
-    cannot be trusted (a line longer than the limit)."""
+    """JSON lines in parallel straight from the file; again, carefully, when that cannot be
+    trusted (a line longer than the limit) or cannot be done (carriage returns)."""
     parameters = _file_parameters(source)
-    _stage_records(connection, JSONL_RECORDS, parameters)
-    if content.result().longest_line > MAX_LINE_BYTES:
-        _stage_records(connection, JSONL_RECORDS, {**parameters, "parallel": False})
+    try:
+        _stage_records(connection, JSONL_RECORDS, parameters)
+        if content.result().longest_line <= MAX_LINE_BYTES:
+            return
+    except duckdb.InvalidInputException as error:
+        if not str(error).split("Error: ", 1)[-1].startswith(MIXED_LINE_ENDS):
+            raise
+    with tempfile.TemporaryDirectory(prefix="ticketflow-") as directory:
+        copy = Path(directory) / source.file_name
+        copy_lines(source.path, source.is_compressed, copy)
+        parameters = {"path": str(copy), "compression": "none", "parallel": False}
+        _stage_records(connection, JSONL_RECORDS, parameters)
 
 
 def _stage_records(
@@ -637,7 +651,4 @@ def _now() -> datetime:
 
 def _reason(error: duckdb.Error) -> str:
     """The first line of a DuckDB error, without its 'Invalid Input Error: ' prefix."""
-    first = str(error).strip().splitlines()[0].split("Error: ", 1)[-1]
-    if first.startswith("The CSV Parser state machine reached an invalid state"):
-        return "cannot be split into lines (a carriage return inside a line?)"
-    return first
+    return str(error).strip().splitlines()[0].split("Error: ", 1)[-1]

@@ -170,10 +170,7 @@ def test_bom_crlf_and_blank_lines_are_not_errors(tmp_path: Path) -> None:
             b"\x1f\x8b\x08\x00garbage",
             "damaged gzip: the file ends before the end of its compressed stream",
         ),
-        (
-            b'{"a": "x\ry"}\n',
-            "cannot be read: cannot be split into lines (a carriage return inside a line?)",
-        ),
+        (b'{"a": "x\ry"}\n', "not JSON: none of its 1 lines is a JSON value"),
     ],
 )
 def test_unreadable_file_fails_alone(tmp_path: Path, content: bytes, message: str) -> None:
@@ -535,6 +532,33 @@ def test_a_line_over_the_limit_is_rejected_whatever_its_length(
         f"Error: {source}: strict: 2 of 5 records rejected, first at line 2:"
         " line longer than the 8 MiB limit\n",
     )
+
+
+def test_carriage_returns_are_whitespace_and_a_line_they_break_alone_is_rejected(
+    tmp_path: Path,
+) -> None:
+    body = "\n".join(
+        [
+            line(GOOD),
+            with_(ticket_id=2) + "\r",  # one CRLF line among LF lines
+            with_(ticket_id=3).replace(',"ticket_id"', ',\r"ticket_id"'),  # CR as whitespace
+            with_(ticket_id=4, activity={"note": "a\rb"}).replace("\\r", "\r"),  # CR in a string
+            with_(ticket_id=5),
+        ]
+    )
+    source = tmp_path / "cr.jsonl"
+    source.write_bytes(body.encode())
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db, "-q")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert query(db, "select records, loaded, rejected from raw.loads") == [(5, 4, 1)]
+    assert query(db, "select position, ticket_id from raw.activities order by 1") == [
+        (1, 526),
+        (2, 2),
+        (3, 3),
+        (5, 5),
+    ]
+    assert query(db, "select position, reason from raw.rejects") == [(4, "malformed JSON")]
 
 
 @pytest.mark.parametrize(
