@@ -24,7 +24,9 @@ GZIP_DAMAGE = {
 }
 # Names a directory contributes; a file named explicitly is taken whatever its name.
 DIRECTORY_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz")
-ENVELOPE_START = re.compile(rb'^\s*\{\s*"(activities_data|metadata)"\s*:')
+# The tokens that tell the containers apart: strings (a key when a colon follows), brackets.
+JSON_TOKEN = re.compile(rb'"((?:[^"\\]|\\.)*)"(\s*:)?|[{}\[\]]|[^\s"{}\[\]]+')
+RECORD_KEYS = {b"ticket_id", b"performed_at"}
 GLOB_CHARS = re.compile(r"[*?\[]")
 # Freshdesk names each daily export activities_<account>_<D>_<M>_<YYYY>.json[.gz].
 FRESHDESK_NAME = re.compile(r"activities_(?P<account>\d+)_\d{1,2}_\d{1,2}_\d{4}\.json(\.gz)?")
@@ -114,8 +116,30 @@ def sniff(path: Path) -> tuple[bool, str, int]:
     if is_compressed:
         head = _gunzip_head(path)
     head = head.removeprefix(b"\xef\xbb\xbf")
-    container = "export" if ENVELOPE_START.match(head) else "jsonl"
-    return is_compressed, container, path.stat().st_size
+    return is_compressed, container_of(head), path.stat().st_size
+
+
+def container_of(head: bytes) -> str:
+    """'export' for one JSON object whose top-level keys include activities_data (in any
+    order, among any others) and not those of a record; else 'jsonl' (a first object that
+    is a record, or more than one value)."""
+    keys: set[bytes] = set()
+    depth = 0
+    ended = False  # the first value is complete
+    for token in JSON_TOKEN.finditer(head):
+        if ended:
+            return "jsonl"  # a second value
+        text = token[0]
+        if text in (b"{", b"["):
+            depth += 1
+        elif text in (b"}", b"]"):
+            depth -= 1
+            ended = depth <= 0
+        elif depth == 0:
+            return "jsonl"  # a scalar first
+        elif depth == 1 and token[2]:
+            keys.add(token[1])
+    return "export" if b"activities_data" in keys and not keys & RECORD_KEYS else "jsonl"
 
 
 @dataclass(frozen=True)

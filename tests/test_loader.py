@@ -587,3 +587,40 @@ def test_a_damaged_gzip_file_fails_and_nothing_lands(
         ("failed", 0, 0, 0, message)
     ]
     assert query(db, "select count(*) from raw.activities") == [(0,)]
+
+
+def test_json_lines_whose_first_key_is_metadata_are_records(tmp_path: Path) -> None:
+    records = [{"metadata": {"n": n}, **GOOD, "ticket_id": n} for n in (1, 2, 3)]
+    source = tmp_path / "metadata-first.jsonl"
+    source.write_text("\n".join(map(line, records)) + "\n")
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db, "--strict", "-q")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert query(db, "select container, records, loaded, rejected from raw.loads") == [
+        ("jsonl", 3, 3, 0)
+    ]
+    assert query(db, "select position, ticket_id from raw.activities order by 1") == [
+        (1, 1),
+        (2, 2),
+        (3, 3),
+    ]
+    single = tmp_path / "one.jsonl"
+    single.write_text(line(records[0]))
+    assert loader.load_paths([single], db).files[0].loaded == 1
+
+
+@pytest.mark.parametrize("metadata_first", [True, False])
+def test_an_envelope_is_read_whatever_the_order_of_its_keys(
+    tmp_path: Path, metadata_first: bool
+) -> None:
+    metadata = {"start_at": "20-04-2017 10:00:00 +0000", "activities_count": 2}
+    activities = [GOOD, json.loads(with_(ticket_id=2))]
+    parts = [("metadata", metadata), ("activities_data", activities)]
+    source = tmp_path / "export.json"
+    source.write_text(json.dumps(dict(parts if metadata_first else parts[::-1])))
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db, "--strict", "-q")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert query(db, "select container, records, loaded, declared_count from raw.loads") == [
+        ("export", 2, 2, 2)
+    ]
