@@ -33,6 +33,11 @@ from .sources import (
 )
 
 TIME_FORMAT = "%d-%m-%Y %H:%M:%S %z"
+# Times a person can mean: in UTC from 1900 to 9999 (the report's range; strptime takes
+# year 0 and makes year 10000 of 9999 with a negative offset), offsets those of real zones.
+EARLIEST, LATEST = "1900-01-01", "9999-12-31 23:59:59.999999"
+TIME_OFFSET = r"\s[+-]((0\d|1[0-3])(:?[0-5]\d)?|14(:?00)?)\s*"
+TIME_RANGE = "years 1900-9999 UTC, offsets -14:00..+14:00"
 # The reader's buffer bounds its parallelism (a buffer per task): a small one for a big file.
 # In parallel, DuckDB drops a line longer than its buffer without a word, and numbers the
 # lines after it wrongly: a file with a line over the limit is read again in one thread.
@@ -138,6 +143,12 @@ judged as (
             when time_json = 'null' then 'missing performed_at'
             when performed_at is null
                 then 'performed_at is not a time like "21-04-2017 09:33:38 +0000": ' || time_json
+            when performed_at not between timestamp '{EARLIEST}' and timestamp '{LATEST}'
+                or not case
+                    when regexp_matches(time_json, '{TIME_OFFSET}"$') then true
+                    else regexp_matches(time_json ->> '$', '{TIME_OFFSET}$')
+                end
+                then 'performed_at out of range ({TIME_RANGE}): ' || time_json
             when activity is null then 'missing activity'
             when left(activity, 1) <> '{{' then 'activity is not a JSON object: ' || activity
             when performer_json <> 'null'

@@ -82,6 +82,25 @@ def test_typed_columns_are_utc_and_activity_kept_whole(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("time", "utc"),
+    [
+        ("01-01-1900 00:00:00 +0000", "1900-01-01 00:00:00"),
+        ("31-12-9999 23:59:59 +0000", "9999-12-31 23:59:59"),
+        ("16-04-2026 14:00:58 +1400", "2026-04-16 00:00:58"),
+        ("16-04-2026 14:00:58 -14:00", "2026-04-17 04:00:58"),
+        ("16-04-2026 14:00:58 +0545", "2026-04-16 08:15:58"),
+        ("16-04-2026 14:00:58 -03", "2026-04-16 17:00:58"),
+    ],
+)
+def test_times_at_the_ends_of_the_range_are_read(tmp_path: Path, time: str, utc: str) -> None:
+    source = tmp_path / "edge.jsonl"
+    source.write_text(with_(performed_at=time))
+    db = tmp_path / "w.duckdb"
+    assert invoke(source, "--db", db, "--strict", "-q").exit_code == 0
+    assert query(db, "select performed_at::varchar from raw.activities") == [(utc,)]
+
+
 def test_a_time_written_with_json_escapes_is_read(tmp_path: Path) -> None:
     source = tmp_path / "escaped.jsonl"
     source.write_text(
@@ -107,6 +126,22 @@ def test_a_time_written_with_json_escapes_is_read(tmp_path: Path) -> None:
             with_(performed_at="2026-04-16 14:00").encode(),
             'performed_at is not a time like "21-04-2017 09:33:38 +0000": "2026-04-16 14:00"',
         ),
+        *[
+            (
+                with_(performed_at=time).encode(),
+                "performed_at out of range (years 1900-9999 UTC, offsets -14:00..+14:00):"
+                f' "{time}"',
+            )
+            for time in [
+                "01-01-0000 00:00:00 +0000",
+                "31-12-1899 23:59:59 +0000",
+                "01-01-1900 00:30:00 +0100",
+                "31-12-9999 23:00:00 -1200",
+                "16-04-2026 14:00:58 +9999",
+                "16-04-2026 14:00:58 +1401",
+                "16-04-2026 14:00:58 -0260",
+            ]
+        ],
         (with_(activity=[1]).encode(), "activity is not a JSON object: [1]"),
         (with_(activity=...).encode(), "missing activity"),
         (with_(performer_id="x").encode(), 'performer_id is not an integer: "x"'),
