@@ -644,18 +644,34 @@ def test_json_lines_whose_first_key_is_metadata_are_records(tmp_path: Path) -> N
     assert loader.load_paths([single], db).files[0].loaded == 1
 
 
-@pytest.mark.parametrize("metadata_first", [True, False])
+@pytest.mark.parametrize(
+    "order",
+    [
+        ["metadata", "activities_data"],
+        ["activities_data", "metadata"],
+        ["account", "activities_data", "metadata"],
+        ["metadata", "export", "activities_data", "account"],
+    ],
+)
 def test_an_envelope_is_read_whatever_the_order_of_its_keys(
-    tmp_path: Path, metadata_first: bool
+    tmp_path: Path, order: list[str]
 ) -> None:
-    metadata = {"start_at": "20-04-2017 10:00:00 +0000", "activities_count": 2}
-    activities = [GOOD, json.loads(with_(ticket_id=2))]
-    parts = [("metadata", metadata), ("activities_data", activities)]
+    parts = {
+        "metadata": {"start_at": "20-04-2017 10:00:00 +0000", "activities_count": 3},
+        "activities_data": [GOOD, json.loads(with_(ticket_id=2)), json.loads(with_(ticket_id=3))],
+        "account": 3748365,
+        "export": {"activities_data": [], "ticket_id": 1},
+    }
     source = tmp_path / "export.json"
-    source.write_text(json.dumps(dict(parts if metadata_first else parts[::-1])))
+    source.write_text(json.dumps({key: parts[key] for key in order}))
     db = tmp_path / "w.duckdb"
     result = invoke(source, "--db", db, "--strict", "-q")
     assert (result.exit_code, result.stderr) == (0, "")
     assert query(db, "select container, records, loaded, declared_count from raw.loads") == [
-        ("export", 2, 2, 2)
+        ("export", 3, 3, 3)
+    ]
+    assert query(db, "select ticket_id from raw.activities order by position") == [
+        (526,),
+        (2,),
+        (3,),
     ]
