@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import gzip
 import hashlib
+import os
 import re
 import zlib
 from dataclasses import dataclass
@@ -62,14 +63,14 @@ def find_files(arguments: list[str | Path]) -> list[Path]:
     for argument in arguments:
         text = str(argument)
         path = Path(text)
-        if path.is_file():
-            candidates = [path]
-        elif path.is_dir():
+        if path.is_dir():
             candidates = _files_under(path)
             if not candidates:
                 raise LoaderError(f"no export files (*.json, *.jsonl, *.ndjson, *.gz) in {text}")
+        elif path.exists():
+            candidates = [path]
         elif GLOB_CHARS.search(text):
-            matches = sorted(glob.glob(text, recursive=True))
+            matches = _glob(text)
             if not matches:
                 raise LoaderError(f"no file matches: {text}")
             candidates = [
@@ -80,9 +81,50 @@ def find_files(arguments: list[str | Path]) -> list[Path]:
         else:
             raise LoaderError(f"no such file or directory: {text}")
         for candidate in candidates:
+            if not candidate.is_file():  # a FIFO or device would block the load, holding the lock
+                raise LoaderError(f"not a regular file: {candidate}")
             found.setdefault(candidate.resolve(), None)
     _refuse_shared_names(list(found))
     return list(found)
+
+
+def _glob(pattern: str) -> list[str]:
+    """glob.glob, except that `**` enters each directory once however symlinks lead to it
+    (glob.glob follows a symlink loop until the path is too long, exponentially)."""
+    if "**" not in pattern:
+        return sorted(glob.glob(pattern))
+    parts = pattern.split(os.sep)
+    at = next(index for index, part in enumerate(parts) if "**" in part)
+    if parts[at] != "**":  # like glob.glob, `**` inside a name is `*`
+        return _glob(os.sep.join([*parts[:at], parts[at].replace("**", "*"), *parts[at + 1 :]]))
+    head, rest = os.sep.join(parts[:at]), os.sep.join(parts[at + 1 :])
+    bases = _glob(head) if GLOB_CHARS.search(head) else [head]
+    matches: list[str] = []
+    for base in (base for base in bases if os.path.isdir(base or ".")):
+        for directory in _walk(base):
+            if rest:
+                matches.extend(_glob(os.path.join(glob.escape(directory), rest)))
+            else:
+                matches.extend(glob.glob(os.path.join(glob.escape(directory), "*")))
+    return sorted(set(matches))
+
+
+def _walk(base: str) -> list[str]:
+    """base and the directories under it, hidden ones left out, each real directory once."""
+    seen = {os.path.realpath(base or ".")}
+    found = [base]
+    for directory, subdirectories, _ in os.walk(base or ".", followlinks=True):
+        kept = []
+        for name in sorted(subdirectories):
+            real = os.path.realpath(os.path.join(directory, name))
+            if not name.startswith(".") and real not in seen:
+                seen.add(real)
+                kept.append(name)
+        subdirectories[:] = kept
+        found.extend(os.path.join(directory, name) for name in kept)
+    if not base:
+        found = [path.removeprefix("." + os.sep) for path in found]
+    return found
 
 
 def _refuse_shared_names(files: list[Path]) -> None:
@@ -102,7 +144,7 @@ def _files_under(directory: Path) -> list[Path]:
     return sorted(
         file
         for file in directory.rglob("*")
-        if file.is_file()
+        if not file.is_dir()
         and not file.name.startswith(".")
         and file.name.lower().endswith(DIRECTORY_SUFFIXES)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -675,3 +676,44 @@ def test_an_envelope_is_read_whatever_the_order_of_its_keys(
         (2,),
         (3,),
     ]
+
+
+@pytest.mark.parametrize("argument", ["pipe.jsonl", "*.jsonl", "."])
+def test_a_fifo_is_refused_before_anything_is_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argument: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.jsonl").write_text(line(GOOD))
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    result = invoke(argument, "--db", tmp_path / "w.duckdb")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: not a regular file: {Path(argument).parent / 'pipe.jsonl'}\n",
+    )
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_a_recursive_glob_through_a_symlink_loop_ends_and_takes_each_file_once(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "exports" / "day").mkdir(parents=True)
+    (tmp_path / "exports" / "day" / "a.jsonl").write_text(line(GOOD))
+    (tmp_path / "exports" / "day" / "up").symlink_to("..")
+    (tmp_path / "exports" / "day" / "top").symlink_to(tmp_path / "exports")
+    db = tmp_path / "w.duckdb"
+    # in a child process, which the timeout stops if the walk never ends
+    result = subprocess.run(
+        [
+            Path(sys.executable).with_name("ticketflow"),
+            "load",
+            f"{tmp_path}/exports/**/*.jsonl",
+            "--db",
+            db,
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert query(db, "select file_name, records, loaded from raw.loads") == [("a.jsonl", 1, 1)]
