@@ -7,6 +7,7 @@ raw.activities, its bad ones in raw.rejects with a reason, and one ledger row in
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -458,16 +459,24 @@ def _write(
         _insert_ledger(connection, source, digest, result, started_at, account)
         connection.commit()
     except duckdb.Error as error:
-        connection.rollback()
+        _rollback(connection)
         raise LoaderError(
             f"{source.path}: cannot write to the database: {_reason(error)}"
         ) from None
     except BaseException:
-        connection.rollback()
+        _rollback(connection)
         raise
     finally:
-        connection.execute("drop table if exists loader_stage")
+        with contextlib.suppress(duckdb.Error):  # the error above is the one to tell
+            connection.execute("drop table if exists loader_stage")
     return result
+
+
+def _rollback(connection: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the file's transaction, unless DuckDB has already ended it (a failed
+    commit is rolled back by DuckDB itself; a fatal error closes the database)."""
+    with contextlib.suppress(duckdb.TransactionException, duckdb.FatalException):
+        connection.rollback()
 
 
 def _stage(

@@ -717,3 +717,37 @@ def test_a_recursive_glob_through_a_symlink_loop_ends_and_takes_each_file_once(
     )
     assert (result.returncode, result.stderr) == (0, "")
     assert query(db, "select file_name, records, loaded from raw.loads") == [("a.jsonl", 1, 1)]
+
+
+class CommitFails:
+    """A connection whose commit fails as on a full disk: DuckDB rolls back by itself."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
+        self._connection = connection
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._connection, name)
+
+    def commit(self) -> None:
+        self._connection.rollback()
+        raise duckdb.IOException("IO Error: Could not write file: No space left on device")
+
+
+def test_a_failed_commit_is_one_line_and_the_next_load_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "a.jsonl"
+    source.write_text(line(GOOD))
+    db = tmp_path / "w.duckdb"
+    real_connect = loader.landing.connect
+    monkeypatch.setattr(loader.landing, "connect", lambda path: CommitFails(real_connect(path)))
+    result = invoke(source, "--db", db, "-q")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {source}: cannot write to the database: Could not write file:"
+        " No space left on device\n",
+    )
+    monkeypatch.setattr(loader.landing, "connect", real_connect)
+    assert query(db, "select count(*) from raw.loads") == [(0,)]
+    assert invoke(source, "--db", db, "-q").exit_code == 0
+    assert query(db, "select count(*) from raw.activities") == [(1,)]
