@@ -53,6 +53,7 @@ MIXED_LINE_ENDS = "The CSV Parser state machine reached an invalid state"
 MIN_EXPORT_BYTES = 16 * 2**20
 MAX_EXPORT_BYTES = 2**30
 EXPANSION = {False: 2, True: 32}
+QUERY_INTERRUPTED = "Query interrupted"
 CSV_REJECTS = "loader_line_errors"
 CSV_SCANS = "loader_line_scans"
 
@@ -316,6 +317,12 @@ def load_paths(
             if progress:
                 progress.file_finished(source, result)
         return summary
+    except RuntimeError as error:
+        # DuckDB turns Ctrl-C during a query into this error (the file's transaction is
+        # rolled back): it is the user's interrupt.
+        if str(error) != QUERY_INTERRUPTED:
+            raise
+        raise KeyboardInterrupt from None
     finally:
         connection.close()
 

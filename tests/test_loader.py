@@ -751,3 +751,19 @@ def test_a_failed_commit_is_one_line_and_the_next_load_works(
     assert query(db, "select count(*) from raw.loads") == [(0,)]
     assert invoke(source, "--db", db, "-q").exit_code == 0
     assert query(db, "select count(*) from raw.activities") == [(1,)]
+
+
+def test_ctrl_c_during_a_query_is_one_line_and_exit_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "a.jsonl"
+    source.write_text(line(GOOD))
+    db = tmp_path / "w.duckdb"
+
+    def interrupted(*args: object) -> None:
+        raise RuntimeError("Query interrupted")  # what DuckDB raises on SIGINT
+
+    monkeypatch.setattr(loader.landing, "_stage", interrupted)
+    result = invoke(source, "--db", db, "-q")
+    assert (result.exit_code, result.stderr) == (130, "Error: interrupted\n")
+    assert query(db, "select count(*) from raw.loads") == [(0,)]

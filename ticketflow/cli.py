@@ -17,7 +17,8 @@ from ticketflow.errors import TicketflowError
 
 
 class _Commands(TyperGroup):
-    """The command group: the one place a `TicketflowError` becomes `Error: ...` and an exit."""
+    """The command group: the one place a `TicketflowError` (or Ctrl-C) becomes `Error: ...`
+    and an exit."""
 
     def invoke(self, ctx: typer.Context) -> object:
         try:
@@ -25,6 +26,9 @@ class _Commands(TyperGroup):
         except TicketflowError as error:
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:  # Typer would exit 130 without a word
+            typer.echo("Error: interrupted", err=True)
+            raise typer.Exit(130) from None
 
 
 app = typer.Typer(
