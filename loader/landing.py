@@ -7,9 +7,11 @@ raw.activities, its bad ones in raw.rejects with a reason, and one ledger row in
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import tempfile
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,18 +23,37 @@ from ticketflow import warehouse
 
 from .database import connect
 from .errors import LoaderError
-from .sources import SourceFile, account_from_name, content_hash, find_files, sniff
+from .sources import (
+    Content,
+    SourceFile,
+    account_from_name,
+    copy_lines,
+    find_files,
+    read_content,
+    sniff,
+)
 
 TIME_FORMAT = "%d-%m-%Y %H:%M:%S %z"
+# Times a person can mean: in UTC from 1900 to 9999 (the report's range; strptime takes
+# year 0 and makes year 10000 of 9999 with a negative offset), offsets those of real zones.
+EARLIEST, LATEST = "1900-01-01", "9999-12-31 23:59:59.999999"
+TIME_OFFSET = r"\s[+-]((0\d|1[0-3])(:?[0-5]\d)?|14(:?00)?)\s*"
+TIME_RANGE = "years 1900-9999 UTC, offsets -14:00..+14:00"
 # The reader's buffer bounds its parallelism (a buffer per task): a small one for a big file.
+# In parallel, DuckDB drops a line longer than its buffer without a word, and numbers the
+# lines after it wrongly: a file with a line over the limit is read again in one thread.
 MAX_LINE_BYTES = 8 * 2**20
 LINE_BUFFER_BYTES = 16 * 2**20
+# DuckDB's CSV reader ends a line at a carriage return too, and cannot read a file mixing
+# that with line feeds: such a file is read again from a copy with its carriage returns as tabs.
+MIXED_LINE_ENDS = "The CSV Parser state machine reached an invalid state"
 # read_json buffers a whole export object: twice the file (gzip: a generous ratio), capped.
 # A whole object must fit DuckDB's memory limit (several times its size): large exports
 # belong in JSON lines, which stream.
 MIN_EXPORT_BYTES = 16 * 2**20
 MAX_EXPORT_BYTES = 2**30
 EXPANSION = {False: 2, True: 32}
+QUERY_INTERRUPTED = "Query interrupted"
 CSV_REJECTS = "loader_line_errors"
 CSV_SCANS = "loader_line_scans"
 
@@ -45,7 +66,7 @@ JSONL_RECORDS = f"""
 select line
 from read_csv(
     $path, columns = {{'line': 'VARCHAR'}}, header = false, auto_detect = false,
-    delim = e'\\x01', quote = '', escape = '', compression = $compression,
+    delim = e'\\x01', quote = '', escape = '', compression = $compression, parallel = $parallel,
     max_line_size = {MAX_LINE_BYTES}, buffer_size = {LINE_BUFFER_BYTES}, store_rejects = true,
     rejects_table = '{CSV_REJECTS}', rejects_scan = '{CSV_SCANS}'
 )
@@ -124,6 +145,12 @@ judged as (
             when time_json = 'null' then 'missing performed_at'
             when performed_at is null
                 then 'performed_at is not a time like "21-04-2017 09:33:38 +0000": ' || time_json
+            when performed_at not between timestamp '{EARLIEST}' and timestamp '{LATEST}'
+                or not case
+                    when regexp_matches(time_json, '{TIME_OFFSET}"$') then true
+                    else regexp_matches(time_json ->> '$', '{TIME_OFFSET}$')
+                end
+                then 'performed_at out of range ({TIME_RANGE}): ' || time_json
             when activity is null then 'missing activity'
             when left(activity, 1) <> '{{' then 'activity is not a JSON object: ' || activity
             when performer_json <> 'null'
@@ -170,10 +197,13 @@ LINE_REJECTS = f"""
 select
     line as position,
     ltrim(first(csv_line order by column_idx), e'\\r\\n') as raw_text,
-    case first(error_type order by column_idx)
-        when 'INVALID ENCODING' then 'invalid UTF-8'
-        when 'TOO MANY COLUMNS' then 'malformed JSON: raw control character U+0001'
-        when 'LINE SIZE OVER MAXIMUM' then 'line longer than {MAX_LINE_BYTES // 2**20} MiB'
+    case
+        -- a line too long is read no further: its other errors are not known
+        when bool_or(error_type = 'LINE SIZE OVER MAXIMUM')
+            then 'line longer than the {MAX_LINE_BYTES // 2**20} MiB limit'
+        when first(error_type order by column_idx) = 'INVALID ENCODING' then 'invalid UTF-8'
+        when first(error_type order by column_idx) = 'TOO MANY COLUMNS'
+            then 'malformed JSON: raw control character U+0001'
         else 'unreadable line: ' || first(error_message order by column_idx)
     end as reason
 from {CSV_REJECTS}
@@ -287,6 +317,12 @@ def load_paths(
             if progress:
                 progress.file_finished(source, result)
         return summary
+    except RuntimeError as error:
+        # DuckDB turns Ctrl-C during a query into this error (the file's transaction is
+        # rolled back): it is the user's interrupt.
+        if str(error) != QUERY_INTERRUPTED:
+            raise
+        raise KeyboardInterrupt from None
     finally:
         connection.close()
 
@@ -327,6 +363,8 @@ def _file_parameters(source: SourceFile) -> dict[str, str | int]:
         "path": str(source.path),
         "compression": "gzip" if source.is_compressed else "none",
     }
+    if source.container == "jsonl":
+        parameters["parallel"] = True
     if source.container == "export":
         expanded = source.size * EXPANSION[source.is_compressed]
         parameters["object_bytes"] = min(max(expanded, MIN_EXPORT_BYTES), MAX_EXPORT_BYTES)
@@ -378,21 +416,25 @@ def _land(
     }
     # The content hash is needed first only when a loaded file has the same size; otherwise
     # it is computed while DuckDB parses the file.
-    with ThreadPoolExecutor(max_workers=1) as hasher:
-        digest = hasher.submit(content_hash, source.path)
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        content = reader.submit(read_content, source.path, source.is_compressed)
         if source.error is None and any(size == source.size for _, size in current.values()):
-            skipped = _skipped(source, digest.result(), current)
+            skipped = _skipped(source, content.result().digest, current)
             if skipped:
                 return skipped
         if source.error:
             result = FileResult(source.path, "failed", message=source.error)
         else:
             try:
-                result = _stage(connection, source, strict)
+                result = _stage(connection, source, strict, content)
             except duckdb.Error as error:
                 message = f"cannot be read: {_reason(error)}"
                 result = FileResult(source.path, "failed", message=message)
-        return _write(connection, source, digest.result(), result, current, started_at, account)
+        damage = content.result().damage
+        if damage:
+            result = FileResult(source.path, "failed", message=damage)
+        digest = content.result().digest
+        return _write(connection, source, digest, result, current, started_at, account)
 
 
 def _skipped(
@@ -429,27 +471,40 @@ def _write(
         _insert_ledger(connection, source, digest, result, started_at, account)
         connection.commit()
     except duckdb.Error as error:
-        connection.rollback()
+        _rollback(connection)
         raise LoaderError(
             f"{source.path}: cannot write to the database: {_reason(error)}"
         ) from None
     except BaseException:
-        connection.rollback()
+        _rollback(connection)
         raise
     finally:
-        connection.execute("drop table if exists loader_stage")
+        with contextlib.suppress(duckdb.Error):  # the error above is the one to tell
+            connection.execute("drop table if exists loader_stage")
     return result
 
 
-def _stage(connection: duckdb.DuckDBPyConnection, source: SourceFile, strict: bool) -> FileResult:
+def _rollback(connection: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the file's transaction, unless DuckDB has already ended it (a failed
+    commit is rolled back by DuckDB itself; a fatal error closes the database)."""
+    with contextlib.suppress(duckdb.TransactionException, duckdb.FatalException):
+        connection.rollback()
+
+
+def _stage(
+    connection: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    strict: bool,
+    content: Future[Content],
+) -> FileResult:
     """Parse the file into the temporary loader_stage (outside the file's transaction, so its
     rowids count from 0); count its records; decide if it may land."""
     connection.execute("set preserve_insertion_order = true")  # rowid order = file order
-    connection.execute(f"drop table if exists {CSV_REJECTS}")
-    connection.execute(f"drop table if exists {CSV_SCANS}")
     is_jsonl = source.container == "jsonl"
-    records_sql = JSONL_RECORDS if is_jsonl else EXPORT_RECORDS
-    connection.execute(STAGE.replace("{records}", records_sql), _file_parameters(source))
+    if is_jsonl:
+        _stage_lines(connection, source, content)
+    else:
+        _stage_records(connection, EXPORT_RECORDS, _file_parameters(source))
     line_rejects = _line_reject_count(connection) if is_jsonl else 0
     staged, staged_rejects, json_values = connection.execute(
         "select count(*), count(reason), count(*) filter (is_json)"
@@ -477,6 +532,34 @@ def _stage(connection: duckdb.DuckDBPyConnection, source: SourceFile, strict: bo
         # Not strict: the good records land and the rejects are a warning naming the first.
         result.warning = "; ".join(filter(None, [result.warning, f"{detail} (see raw.rejects)"]))
     return result
+
+
+def _stage_lines(
+    connection: duckdb.DuckDBPyConnection, source: SourceFile, content: Future[Content]
+) -> None:
+    """JSON lines in parallel straight from the file; again, carefully, when that cannot be
+    trusted (a line longer than the limit) or cannot be done (carriage returns)."""
+    parameters = _file_parameters(source)
+    try:
+        _stage_records(connection, JSONL_RECORDS, parameters)
+        if content.result().longest_line <= MAX_LINE_BYTES:
+            return
+    except duckdb.InvalidInputException as error:
+        if not str(error).split("Error: ", 1)[-1].startswith(MIXED_LINE_ENDS):
+            raise
+    with tempfile.TemporaryDirectory(prefix="ticketflow-") as directory:
+        copy = Path(directory) / source.file_name
+        copy_lines(source.path, source.is_compressed, copy)
+        parameters = {"path": str(copy), "compression": "none", "parallel": False}
+        _stage_records(connection, JSONL_RECORDS, parameters)
+
+
+def _stage_records(
+    connection: duckdb.DuckDBPyConnection, records: str, parameters: dict[str, str | int]
+) -> None:
+    connection.execute(f"drop table if exists {CSV_REJECTS}")
+    connection.execute(f"drop table if exists {CSV_SCANS}")
+    connection.execute(STAGE.replace("{records}", records), parameters)
 
 
 def _failed(result: FileResult, message: str) -> FileResult:
@@ -600,7 +683,4 @@ def _now() -> datetime:
 
 def _reason(error: duckdb.Error) -> str:
     """The first line of a DuckDB error, without its 'Invalid Input Error: ' prefix."""
-    first = str(error).strip().splitlines()[0].split("Error: ", 1)[-1]
-    if first.startswith("The CSV Parser state machine reached an invalid state"):
-        return "cannot be split into lines (a carriage return inside a line?)"
-    return first
+    return str(error).strip().splitlines()[0].split("Error: ", 1)[-1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,25 @@ def test_typed_columns_are_utc_and_activity_kept_whole(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("time", "utc"),
+    [
+        ("01-01-1900 00:00:00 +0000", "1900-01-01 00:00:00"),
+        ("31-12-9999 23:59:59 +0000", "9999-12-31 23:59:59"),
+        ("16-04-2026 14:00:58 +1400", "2026-04-16 00:00:58"),
+        ("16-04-2026 14:00:58 -14:00", "2026-04-17 04:00:58"),
+        ("16-04-2026 14:00:58 +0545", "2026-04-16 08:15:58"),
+        ("16-04-2026 14:00:58 -03", "2026-04-16 17:00:58"),
+    ],
+)
+def test_times_at_the_ends_of_the_range_are_read(tmp_path: Path, time: str, utc: str) -> None:
+    source = tmp_path / "edge.jsonl"
+    source.write_text(with_(performed_at=time))
+    db = tmp_path / "w.duckdb"
+    assert invoke(source, "--db", db, "--strict", "-q").exit_code == 0
+    assert query(db, "select performed_at::varchar from raw.activities") == [(utc,)]
+
+
 def test_a_time_written_with_json_escapes_is_read(tmp_path: Path) -> None:
     source = tmp_path / "escaped.jsonl"
     source.write_text(
@@ -107,6 +127,22 @@ def test_a_time_written_with_json_escapes_is_read(tmp_path: Path) -> None:
             with_(performed_at="2026-04-16 14:00").encode(),
             'performed_at is not a time like "21-04-2017 09:33:38 +0000": "2026-04-16 14:00"',
         ),
+        *[
+            (
+                with_(performed_at=time).encode(),
+                "performed_at out of range (years 1900-9999 UTC, offsets -14:00..+14:00):"
+                f' "{time}"',
+            )
+            for time in [
+                "01-01-0000 00:00:00 +0000",
+                "31-12-1899 23:59:59 +0000",
+                "01-01-1900 00:30:00 +0100",
+                "31-12-9999 23:00:00 -1200",
+                "16-04-2026 14:00:58 +9999",
+                "16-04-2026 14:00:58 +1401",
+                "16-04-2026 14:00:58 -0260",
+            ]
+        ],
         (with_(activity=[1]).encode(), "activity is not a JSON object: [1]"),
         (with_(activity=...).encode(), "missing activity"),
         (with_(performer_id="x").encode(), 'performer_id is not an integer: "x"'),
@@ -166,11 +202,11 @@ def test_bom_crlf_and_blank_lines_are_not_errors(tmp_path: Path) -> None:
             b'{"activities_data": [{"ticket_id": 1}, {"tick',
             "not a complete export file: Malformed JSON",
         ),
-        (b"\x1f\x8b\x08\x00garbage", "cannot be read"),
         (
-            b'{"a": "x\ry"}\n',
-            "cannot be read: cannot be split into lines (a carriage return inside a line?)",
+            b"\x1f\x8b\x08\x00garbage",
+            "damaged gzip: the file ends before the end of its compressed stream",
         ),
+        (b'{"a": "x\ry"}\n', "not JSON: none of its 1 lines is a JSON value"),
     ],
 )
 def test_unreadable_file_fails_alone(tmp_path: Path, content: bytes, message: str) -> None:
@@ -502,3 +538,232 @@ def test_a_database_of_the_seed_era_gains_the_account_column(tmp_path: Path) -> 
         ("day.jsonl", None),
         ("next.jsonl", None),
     ]
+
+
+@pytest.mark.parametrize("megabytes", [9, 16, 40])
+@pytest.mark.parametrize("compressed", [False, True])
+def test_a_line_over_the_limit_is_rejected_whatever_its_length(
+    tmp_path: Path, megabytes: int, compressed: bool
+) -> None:
+    long = with_(ticket_id=2, activity={"note": "x" * megabytes * 2**20})
+    body = "\n".join([line(GOOD), long, with_(ticket_id=3), "[1]", with_(ticket_id=5)]).encode()
+    source = tmp_path / "long.jsonl"
+    source.write_bytes(gzip.compress(body, compresslevel=1) if compressed else body)
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db, "-q")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert query(db, "select records, loaded, rejected from raw.loads") == [(5, 3, 2)]
+    assert query(db, "select position, ticket_id from raw.activities order by 1") == [
+        (1, 526),
+        (3, 3),
+        (5, 5),
+    ]
+    assert query(db, "select position, reason from raw.rejects order by 1") == [
+        (2, "line longer than the 8 MiB limit"),
+        (4, "not a JSON object"),
+    ]
+    strict = invoke(source, "--db", tmp_path / "strict.duckdb", "--strict", "-q")
+    assert (strict.exit_code, strict.stderr) == (
+        1,
+        f"Error: {source}: strict: 2 of 5 records rejected, first at line 2:"
+        " line longer than the 8 MiB limit\n",
+    )
+
+
+def test_carriage_returns_are_whitespace_and_a_line_they_break_alone_is_rejected(
+    tmp_path: Path,
+) -> None:
+    body = "\n".join(
+        [
+            line(GOOD),
+            with_(ticket_id=2) + "\r",  # one CRLF line among LF lines
+            with_(ticket_id=3).replace(',"ticket_id"', ',\r"ticket_id"'),  # CR as whitespace
+            with_(ticket_id=4, activity={"note": "a\rb"}).replace("\\r", "\r"),  # CR in a string
+            with_(ticket_id=5),
+        ]
+    )
+    source = tmp_path / "cr.jsonl"
+    source.write_bytes(body.encode())
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db, "-q")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert query(db, "select records, loaded, rejected from raw.loads") == [(5, 4, 1)]
+    assert query(db, "select position, ticket_id from raw.activities order by 1") == [
+        (1, 526),
+        (2, 2),
+        (3, 3),
+        (5, 5),
+    ]
+    assert query(db, "select position, reason from raw.rejects") == [(4, "malformed JSON")]
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (
+            lambda data: data[:-8] + bytes([data[-8] ^ 1]) + data[-7:],
+            "damaged gzip: CRC check failed",
+        ),
+        (lambda data: data[:-1] + bytes([data[-1] ^ 1]), "damaged gzip: length check failed"),
+        (
+            lambda data: data[:-8],
+            "damaged gzip: the file ends before the end of its compressed stream",
+        ),
+    ],
+)
+def test_a_damaged_gzip_file_fails_and_nothing_lands(
+    tmp_path: Path, damage: object, message: str
+) -> None:
+    source = tmp_path / "day.jsonl.gz"
+    source.write_bytes(damage(gzip.compress(f"{line(GOOD)}\n{with_(ticket_id=2)}\n".encode())))
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db, "-q")
+    assert (result.exit_code, result.stderr) == (1, f"Error: {source}: {message}\n")
+    assert query(db, "select status, records, loaded, rejected, message from raw.loads") == [
+        ("failed", 0, 0, 0, message)
+    ]
+    assert query(db, "select count(*) from raw.activities") == [(0,)]
+
+
+def test_json_lines_whose_first_key_is_metadata_are_records(tmp_path: Path) -> None:
+    records = [{"metadata": {"n": n}, **GOOD, "ticket_id": n} for n in (1, 2, 3)]
+    source = tmp_path / "metadata-first.jsonl"
+    source.write_text("\n".join(map(line, records)) + "\n")
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db, "--strict", "-q")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert query(db, "select container, records, loaded, rejected from raw.loads") == [
+        ("jsonl", 3, 3, 0)
+    ]
+    assert query(db, "select position, ticket_id from raw.activities order by 1") == [
+        (1, 1),
+        (2, 2),
+        (3, 3),
+    ]
+    single = tmp_path / "one.jsonl"
+    single.write_text(line(records[0]))
+    assert loader.load_paths([single], db).files[0].loaded == 1
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        ["metadata", "activities_data"],
+        ["activities_data", "metadata"],
+        ["account", "activities_data", "metadata"],
+        ["metadata", "export", "activities_data", "account"],
+    ],
+)
+def test_an_envelope_is_read_whatever_the_order_of_its_keys(
+    tmp_path: Path, order: list[str]
+) -> None:
+    parts = {
+        "metadata": {"start_at": "20-04-2017 10:00:00 +0000", "activities_count": 3},
+        "activities_data": [GOOD, json.loads(with_(ticket_id=2)), json.loads(with_(ticket_id=3))],
+        "account": 3748365,
+        "export": {"activities_data": [], "ticket_id": 1},
+    }
+    source = tmp_path / "export.json"
+    source.write_text(json.dumps({key: parts[key] for key in order}))
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db, "--strict", "-q")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert query(db, "select container, records, loaded, declared_count from raw.loads") == [
+        ("export", 3, 3, 3)
+    ]
+    assert query(db, "select ticket_id from raw.activities order by position") == [
+        (526,),
+        (2,),
+        (3,),
+    ]
+
+
+@pytest.mark.parametrize("argument", ["pipe.jsonl", "*.jsonl", "."])
+def test_a_fifo_is_refused_before_anything_is_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argument: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.jsonl").write_text(line(GOOD))
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    result = invoke(argument, "--db", tmp_path / "w.duckdb")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: not a regular file: {Path(argument).parent / 'pipe.jsonl'}\n",
+    )
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_a_recursive_glob_through_a_symlink_loop_ends_and_takes_each_file_once(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "exports" / "day").mkdir(parents=True)
+    (tmp_path / "exports" / "day" / "a.jsonl").write_text(line(GOOD))
+    (tmp_path / "exports" / "day" / "up").symlink_to("..")
+    (tmp_path / "exports" / "day" / "top").symlink_to(tmp_path / "exports")
+    db = tmp_path / "w.duckdb"
+    # in a child process, which the timeout stops if the walk never ends
+    result = subprocess.run(
+        [
+            Path(sys.executable).with_name("ticketflow"),
+            "load",
+            f"{tmp_path}/exports/**/*.jsonl",
+            "--db",
+            db,
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert query(db, "select file_name, records, loaded from raw.loads") == [("a.jsonl", 1, 1)]
+
+
+class CommitFails:
+    """A connection whose commit fails as on a full disk: DuckDB rolls back by itself."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
+        self._connection = connection
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._connection, name)
+
+    def commit(self) -> None:
+        self._connection.rollback()
+        raise duckdb.IOException("IO Error: Could not write file: No space left on device")
+
+
+def test_a_failed_commit_is_one_line_and_the_next_load_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "a.jsonl"
+    source.write_text(line(GOOD))
+    db = tmp_path / "w.duckdb"
+    real_connect = loader.landing.connect
+    monkeypatch.setattr(loader.landing, "connect", lambda path: CommitFails(real_connect(path)))
+    result = invoke(source, "--db", db, "-q")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {source}: cannot write to the database: Could not write file:"
+        " No space left on device\n",
+    )
+    monkeypatch.setattr(loader.landing, "connect", real_connect)
+    assert query(db, "select count(*) from raw.loads") == [(0,)]
+    assert invoke(source, "--db", db, "-q").exit_code == 0
+    assert query(db, "select count(*) from raw.activities") == [(1,)]
+
+
+def test_ctrl_c_during_a_query_is_one_line_and_exit_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "a.jsonl"
+    source.write_text(line(GOOD))
+    db = tmp_path / "w.duckdb"
+
+    def interrupted(*args: object) -> None:
+        raise RuntimeError("Query interrupted")  # what DuckDB raises on SIGINT
+
+    monkeypatch.setattr(loader.landing, "_stage", interrupted)
+    result = invoke(source, "--db", db, "-q")
+    assert (result.exit_code, result.stderr) == (130, "Error: interrupted\n")
+    assert query(db, "select count(*) from raw.loads") == [(0,)]

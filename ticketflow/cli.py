@@ -20,7 +20,8 @@ if TYPE_CHECKING:  # the dbt module is imported only by the commands that run db
 
 
 class _Commands(TyperGroup):
-    """The command group: the one place a `TicketflowError` becomes `Error: ...` and an exit."""
+    """The command group: the one place a `TicketflowError` (or Ctrl-C) becomes `Error: ...`
+    and an exit."""
 
     def invoke(self, ctx: typer.Context) -> object:
         try:
@@ -28,6 +29,9 @@ class _Commands(TyperGroup):
         except TicketflowError as error:
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:  # Typer would exit 130 without a word
+            typer.echo("Error: interrupted", err=True)
+            raise typer.Exit(130) from None
 
 
 app = typer.Typer(
