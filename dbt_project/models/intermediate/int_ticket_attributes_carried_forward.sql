@@ -63,6 +63,7 @@ per_ticket as (
         min(performed_at) as first_activity_at,
         max(performed_at) as last_activity_at,
         count(*) as activity_count,
+        max(load_id) as last_load_id,
         sum(case when note_type = 3 then 1 else 0 end) as private_note_count,
         {%- for column in last_non_null %}
         {{ last_by(column, 'case when ' ~ column ~ ' is not null then activity_sequence end') }}

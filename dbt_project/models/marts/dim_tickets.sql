@@ -42,29 +42,6 @@ loads as (
 
 ),
 
-activity_loads as (
-
-    select
-        ticket_id,
-        load_id
-    from {{ ref('int_activities_sequenced') }}
-
-),
-
-ticket_accounts as (
-
-    -- One account per database (the loader refuses another): the account of the loads that
-    -- carried the ticket's activities.
-    select
-        activity_loads.ticket_id,
-        max(loads.account_id) as account_id
-    from activity_loads
-    inner join loads
-        on activity_loads.load_id = loads.load_id
-    group by activity_loads.ticket_id
-
-),
-
 current_status as (
 
     select
@@ -85,7 +62,9 @@ final as (
 
     select
         tickets.ticket_id,
-        ticket_accounts.account_id,
+        -- One account per database (the loader refuses another): that of the latest load
+        -- that carried the ticket's activities.
+        loads.account_id,
         tickets.created_at,
         tickets.is_created_in_window,
         current_status.status,
@@ -116,8 +95,8 @@ final as (
         on tickets.priority = priorities.priority
     left join sources
         on tickets.source = sources.source
-    left join ticket_accounts
-        on tickets.ticket_id = ticket_accounts.ticket_id
+    left join loads
+        on tickets.last_load_id = loads.load_id
     cross join as_of
 
 )
