@@ -122,3 +122,36 @@
 {% macro duckdb__json_object_agg(key, value) -%}
     to_json(map(list({{ key }} order by {{ key }}), list({{ value }} order by {{ key }})))
 {%- endmacro %}
+
+{#- The object with one value per key: a key repeated in one object reads as its last value,
+    as JSON.parse, Python's json and Ruby's JSON read it (issue 16: one reading everywhere). -#}
+{% macro json_last_value_per_key(column) -%}
+    {{ return(adapter.dispatch('json_last_value_per_key', 'ticketflow')(column)) }}
+{%- endmacro %}
+
+{% macro default__json_last_value_per_key(column) -%}
+    {#- Postgres: its JSON functions and operators take the last value of a repeated key. -#}
+    {{ column }}
+{%- endmacro %}
+
+{% macro duckdb__json_last_value_per_key(column) -%}
+    {#- DuckDB's JSON paths find the first value of a repeated key, and a map of the object
+        fails ("Map keys must be unique"): such an object is rebuilt from each key's last
+        entry. A cheap look at the key names leaves every other object as it is. -#}
+    case
+        when len(list_distinct(json_keys({{ column }}))) < len(json_keys({{ column }}))
+            then to_json(map(
+                list_filter(
+                    json_keys({{ column }}),
+                    lambda key, i: list_position(json_keys({{ column }})[i + 1:], key) is null
+                ),
+                list_filter(
+                    json_extract({{ column }}, '$.*'),
+                    lambda value, i: list_position(
+                        json_keys({{ column }})[i + 1:], json_keys({{ column }})[i]
+                    ) is null
+                )
+            ))
+        else {{ column }}
+    end
+{%- endmacro %}
