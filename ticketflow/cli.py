@@ -99,6 +99,15 @@ DbOption = Annotated[
     ),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+TargetOption = Annotated[
+    str,
+    typer.Option(
+        "--target",
+        "-t",
+        help="Engine (profiles.yml target): duckdb (the --db file), postgres (libpq variables "
+        "PGHOST ... PGDATABASE) or spark (the lake $TICKETFLOW_LAKE, default data/lake).",
+    ),
+]
 TimeZoneOption = Annotated[
     str | None,
     typer.Option(
@@ -245,6 +254,7 @@ def load_command(
         ),
     ] = None,
     quiet: QuietOption = False,
+    target: TargetOption = "duckdb",
 ) -> None:
     """Land activity exports in raw.activities (bad records in raw.rejects, ledger raw.loads).
 
@@ -254,8 +264,9 @@ def load_command(
     Exit 1 when a file failed (unreadable, not JSON, --strict rejects), 2 on a bad argument
     or an unusable database.
     """
-    from ticketflow import loader
+    from ticketflow import engines
 
+    engine = engines.get(target)
     progress = None
     if not quiet:  # rich only when something is shown: its import is a cost of every load
         from rich.console import Console
@@ -265,7 +276,7 @@ def load_command(
         console = Console(stderr=True)
         progress = RichProgress(console)
     try:
-        summary = loader.load_paths(paths, db, strict=strict, account=account, progress=progress)
+        summary = engine.load(paths, db, strict=strict, account=account, progress=progress)
     finally:
         if progress:
             progress.stop()
@@ -312,21 +323,32 @@ def build(
     ] = True,
     time_zone: TimeZoneOption = None,
     quiet: QuietOption = False,
+    target: TargetOption = "duckdb",
 ) -> None:
     """Build and test the marts: `dbt build` (seeds, models, tests) on the working file."""
-    run_build(_db(db), as_of=as_of, time_zone=time_zone, select=select, quiet=quiet)
+    run_build(
+        _db(db), as_of=as_of, time_zone=time_zone, select=select, quiet=quiet, target=target
+    )
     if publish:
-        publish_marts(_db(db), quiet=quiet)
+        publish_marts(_db(db), quiet=quiet, target=target)
 
 
 def run_build(
-    db: Path, *, as_of: str | None, time_zone: str | None, select: str | None, quiet: bool
+    db: Path,
+    *,
+    as_of: str | None,
+    time_zone: str | None,
+    select: str | None,
+    quiet: bool,
+    target: str | None = None,
 ) -> None:
     """dbt build with its output on stderr; a failed build exits non-zero with one line."""
     from ticketflow.dbt import build as dbt_build
 
     echo = None if quiet else (lambda line: typer.echo(line, err=True))
-    run = dbt_build(db, as_of=as_of, time_zone=time_zone, select=select, echo=echo)
+    run = dbt_build(
+        db, as_of=as_of, time_zone=time_zone, select=select, echo=echo, target=target
+    )
     print_warnings(run)
     if not quiet:
         typer.echo(run.describe(), err=True)
@@ -352,30 +374,37 @@ def report(
     ],
     db: DbOption = None,
     quiet: QuietOption = False,
+    target: TargetOption = "duckdb",
 ) -> None:
     """Write the ticket metrics report from the marts (run `dbt build` first)."""
+    from ticketflow import engines
     from ticketflow.report import write_report
 
-    write_report(_db(db), output)
+    with engines.get(target).marts_file(_db(db)) as marts_db:
+        write_report(marts_db, output)
     if not quiet:
         typer.echo(f"Report written to {output}", err=True)
 
 
 @app.command()
-def publish(db: DbOption = None, quiet: QuietOption = False) -> None:
+def publish(
+    db: DbOption = None, quiet: QuietOption = False, target: TargetOption = "duckdb"
+) -> None:
     """Publish the marts for BI tools: serve.duckdb and parquet/ next to the working file.
 
     Both are replaced atomically: readers see the previous publication or the new one,
     never a mix, and never hold a lock on the working database. `ticketflow build` does
     this after every successful build.
     """
-    publish_marts(_db(db), quiet=quiet)
+    publish_marts(_db(db), quiet=quiet, target=target)
 
 
-def publish_marts(db: Path, *, quiet: bool) -> None:
+def publish_marts(db: Path, *, quiet: bool, target: str | None = None) -> None:
+    from ticketflow import engines
     from ticketflow.publish import publish as publish_to_serving
 
-    publication = publish_to_serving(db)
+    with engines.get(target).marts_file(db) as marts_db:
+        publication = publish_to_serving(marts_db)
     if not quiet:
         typer.echo(publication.describe(), err=True)
 
@@ -390,15 +419,18 @@ def export(
     ],
     db: DbOption = None,
     quiet: QuietOption = False,
+    target: TargetOption = "duckdb",
 ) -> None:
     """Export the marts to the original system's SQLite schema.
 
     Tables: ticket, activity_history, ticket_details (see ticketflow/export.py for the
     column mapping).
     """
+    from ticketflow import engines
     from ticketflow.export import export_sqlite
 
-    counts = export_sqlite(_db(db), sqlite)
+    with engines.get(target).marts_file(_db(db)) as marts_db:
+        counts = export_sqlite(marts_db, sqlite)
     if not quiet:
         rows = ", ".join(f"{name} {count:,}" for name, count in counts.items())
         typer.echo(f"Exported to {sqlite}: {rows} rows", err=True)

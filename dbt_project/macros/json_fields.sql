@@ -74,6 +74,10 @@
     nullif(({{ column }})::jsonb{% for key in keys %} - '{{ key }}'{% endfor %}, '{}'::jsonb)
 {%- endmacro %}
 
+{% macro postgres__json_without_keys(column, keys) -%}
+    cast({{ default__json_without_keys(column, keys) }} as json)
+{%- endmacro %}
+
 {% macro duckdb__json_without_keys(column, keys) -%}
     {#- A JSON merge patch (RFC 7396) with null for each key removes exactly those keys. Most
         objects carry only listed keys: a cheap look at the key names skips the patch. -#}
@@ -117,6 +121,10 @@
 
 {% macro default__json_object_agg(key, value) -%}
     jsonb_object_agg({{ key }}, {{ value }} order by {{ key }})
+{%- endmacro %}
+
+{% macro postgres__json_object_agg(key, value) -%}
+    cast({{ default__json_object_agg(key, value) }} as json)
 {%- endmacro %}
 
 {% macro duckdb__json_object_agg(key, value) -%}
