@@ -195,8 +195,18 @@ def _postgres_reason(error: Exception) -> str:
 
 # --- the lake (Spark) ---------------------------------------------------------------------------
 
-# Parquet has no JSON type Spark reads: the activity is its text.
-LAKE_EXPRESSIONS = {"activity": "cast(activity as varchar) as activity"}
+# Parquet has no JSON type Spark reads: the activity is its text. Timestamps are written as
+# instants (UTC), which Spark reads as its `timestamp`; a zoneless Parquet timestamp would be
+# Spark's `timestamp_ntz`.
+LAKE_TIMESTAMPS = (
+    "performed_at", "loaded_at", "metadata_start_at", "metadata_end_at", "started_at",
+    "finished_at",
+)  # fmt: skip
+LAKE_EXPRESSIONS = {
+    "activity": "cast(activity as varchar) as activity",
+    **{name: f"cast({name} as timestamptz) as {name}" for name in LAKE_TIMESTAMPS},
+}
+LEDGER_EXPRESSIONS = {name: f"cast({name} as timestamp) as {name}" for name in LAKE_TIMESTAMPS}
 
 
 class LakeStore:
@@ -229,8 +239,9 @@ class LakeStore:
     def ledger(self) -> list[tuple[Any, ...]]:
         if not self._files("loads"):
             return []
+        columns = ", ".join(LEDGER_EXPRESSIONS.get(column, column) for column in LEDGER_COLUMNS)
         return self._reader.execute(
-            f"select {', '.join(LEDGER_COLUMNS)} from read_parquet(?) order by load_id",
+            f"select {columns} from read_parquet(?) order by load_id",
             [str(self.raw / "loads" / "load_*.parquet")],
         ).fetchall()
 

@@ -17,6 +17,10 @@
     cast(({{ utc_timestamp }} at time zone 'UTC') at time zone {{ account_time_zone() }} as date)
 {%- endmacro %}
 
+{% macro spark__local_date(utc_timestamp) -%}
+    cast(from_utc_timestamp({{ utc_timestamp }}, {{ account_time_zone() }}) as date)
+{%- endmacro %}
+
 {#- The UTC instant (timestamp without zone) at which an account-local date begins. -#}
 {% macro local_midnight_utc(local_date_expression) -%}
     {{ return(adapter.dispatch('local_midnight_utc', 'ticketflow')(local_date_expression)) }}
@@ -28,4 +32,8 @@
             at time zone {{ account_time_zone() }}) at time zone 'UTC'
         as {{ dbt.type_timestamp() }}
     )
+{%- endmacro %}
+
+{% macro spark__local_midnight_utc(local_date_expression) -%}
+    to_utc_timestamp(cast({{ local_date_expression }} as timestamp), {{ account_time_zone() }})
 {%- endmacro %}
