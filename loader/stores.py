@@ -263,9 +263,12 @@ class LakeStore:
             raise StoreError(f"{self.description}: cannot write load {load_id}: {error}") from None
 
     def _write(self, stage: duckdb.DuckDBPyConnection, table: str, load_id: int) -> None:
-        if table != "loads" and not stage.execute(
-            f"select count(*) from raw.{table} where load_id = ?", [load_id]
-        ).fetchone()[0]:
+        if (
+            table != "loads"
+            and not stage.execute(
+                f"select count(*) from raw.{table} where load_id = ?", [load_id]
+            ).fetchone()[0]
+        ):
             return  # no rows: no file
         final = self.raw / table / f"load_{load_id}.parquet"
         hidden = final.with_name(f".{final.name}.tmp")  # Spark skips names starting with '.'

@@ -236,9 +236,12 @@ def _raw(target: str, env: dict[str, str], sql: str) -> list[tuple]:
     if target == "postgres":
         import psycopg2
 
-        with psycopg2.connect(
-            host=env["PGHOST"], port=env["PGPORT"], user=env["PGUSER"], dbname=env["PGDATABASE"]
-        ) as connection, connection.cursor() as cursor:
+        with (
+            psycopg2.connect(
+                host=env["PGHOST"], port=env["PGPORT"], user=env["PGUSER"], dbname=env["PGDATABASE"]
+            ) as connection,
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql)
             return cursor.fetchall()
     lake = Path(env["TICKETFLOW_LAKE"]) / "raw"

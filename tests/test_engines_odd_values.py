@@ -53,7 +53,9 @@ def write_odd_records(directory: Path) -> Path:
         _line(900001, "08:30:00", '{"priority": 1.0, "automation": {"type": "2", "rule": 7}}'),
         _line(900002, "08:00:00", '{"new_ticket": true, "status": "Open", "priority": 1}'),
         # A repeated key: its last value is the one read, a custom field's too.
-        _line(900002, "08:30:00", '{"Producto": "a", "priority": 1, "Producto": "b", "priority": 2}'),
+        _line(
+            900002, "08:30:00", '{"Producto": "a", "priority": 1, "Producto": "b", "priority": 2}'
+        ),
     ]
     path = directory / ODD_FILE
     path.write_text("".join(lines), encoding="utf-8")
@@ -102,7 +104,7 @@ def test_odd_values_become_null_keep_their_text_and_the_build_passes(tmp_path: P
     # Which records the warning names: every one with a value its key's type cannot hold.
     assert _rows(
         db,
-        "select position from ({}) order by position".format(run.warnings[0].compiled_code),
+        f"select position from ({run.warnings[0].compiled_code}) order by position",
     ) == [(1,), (2,), (3,), (4,)]
     assert _rows(
         db,

@@ -326,9 +326,7 @@ def build(
     target: TargetOption = "duckdb",
 ) -> None:
     """Build and test the marts: `dbt build` (seeds, models, tests) on the working file."""
-    run_build(
-        _db(db), as_of=as_of, time_zone=time_zone, select=select, quiet=quiet, target=target
-    )
+    run_build(_db(db), as_of=as_of, time_zone=time_zone, select=select, quiet=quiet, target=target)
     if publish:
         publish_marts(_db(db), quiet=quiet, target=target)
 
@@ -346,9 +344,7 @@ def run_build(
     from ticketflow.dbt import build as dbt_build
 
     echo = None if quiet else (lambda line: typer.echo(line, err=True))
-    run = dbt_build(
-        db, as_of=as_of, time_zone=time_zone, select=select, echo=echo, target=target
-    )
+    run = dbt_build(db, as_of=as_of, time_zone=time_zone, select=select, echo=echo, target=target)
     print_warnings(run)
     if not quiet:
         typer.echo(run.describe(), err=True)

@@ -122,7 +122,15 @@ class PostgresEngine(Engine):
             f"{self.parameters['port']}/{self.parameters['dbname']}"
         )
 
-    def load(self, paths, db, *, strict, account, progress=None):  # type: ignore[no-untyped-def]
+    def load(
+        self,
+        paths: Sequence[str | Path],
+        db: Path | None,
+        *,
+        strict: bool,
+        account: int | None,
+        progress: Any = None,
+    ) -> Any:
         from ticketflow.loader.stores import PostgresStore, load_into
 
         store = PostgresStore(self.parameters, self.description)
@@ -221,7 +229,15 @@ class SparkEngine(Engine):
         self.lake = Path(warehouse_dir).parent.resolve()
         self.description = f"lake {self.lake}"
 
-    def load(self, paths, db, *, strict, account, progress=None):  # type: ignore[no-untyped-def]
+    def load(
+        self,
+        paths: Sequence[str | Path],
+        db: Path | None,
+        *,
+        strict: bool,
+        account: int | None,
+        progress: Any = None,
+    ) -> Any:
         from ticketflow.loader.stores import LakeStore, load_into
 
         return load_into(
@@ -325,5 +341,3 @@ def _mart_contracts() -> dict[str, list[tuple[str, str]]]:
         model["name"]: [(column["name"], column["data_type"]) for column in model["columns"]]
         for model in document["models"]
     }
-
-

@@ -66,8 +66,9 @@
 {%- endmacro %}
 
 {% macro spark__json_extract_fields(relation, column, carry, fields) -%}
-    {#- The object read once per row as a map of each key's text (a repeated key: its last
-        value, spark.sql.mapKeyDedupPolicy in profiles.yml); nested keys from that text. -#}
+    {#- The object read once per row as a map of each key's text; nested keys from that
+        text. from_json keeps a repeated key twice (a lookup finds the first):
+        map_from_entries keeps its last value (spark.sql.mapKeyDedupPolicy, profiles.yml). -#}
     select
         {%- for c in carry %}
         {{ c }},
@@ -87,7 +88,9 @@
             {%- for c in carry %}
             {{ c }},
             {%- endfor %}
-            from_json({{ column }}, 'map<string,string>') as field_texts
+            map_from_entries(map_entries(
+                from_json({{ column }}, 'map<string,string>')
+            )) as field_texts
         from {{ relation }}
     ) as parsed
 {%- endmacro %}

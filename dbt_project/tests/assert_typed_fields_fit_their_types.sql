@@ -19,15 +19,19 @@
     ('deleted_text', 'is_deleted'),
 ] %}
 
+{%- set conditions = [] %}
+{%- for text, column in typed %}
+{%- if column in ('is_new_ticket', 'is_deleted') %}
+{%- do conditions.append(text ~ " not in ('true', 'false')") %}
+{%- else %}
+{%- do conditions.append('(' ~ text ~ ' is not null and ' ~ column ~ ' is null)') %}
+{%- endif %}
+{%- endfor %}
+
 select
     file_name,
     position,
     ticket_id
 from {{ ref('stg_raw__activities') }}
 where
-    {%- for text, column in typed %}
-    {{ 'or ' if not loop.first }}({{ text }} is not null and
-    {%- if column in ('is_new_ticket', 'is_deleted') %} {{ text }} not in ('true', 'false'))
-    {%- else %} {{ column }} is null)
-    {%- endif %}
-    {%- endfor %}
+    {{ conditions | join('\n    or ') }}
