@@ -186,6 +186,10 @@ class PostgresEngine(Engine):
                             cursor.copy_expert(
                                 f'copy "{schema}"."{table}" to stdout with (format csv)', out
                             )
+                        if csv.stat().st_size == 0:  # an empty table: no lines to read
+                            ddl = ", ".join(f'"{name}" {kind}' for name, kind in columns)
+                            con.execute(f'create table "{schema}"."{table}" ({ddl})')
+                            continue
                         types = ", ".join(f"'{name}': '{kind}'" for name, kind in columns)
                         con.execute(
                             f'create table "{schema}"."{table}" as select * from read_csv('
