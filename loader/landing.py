@@ -34,11 +34,13 @@ from .sources import (
 )
 
 TIME_FORMAT = "%d-%m-%Y %H:%M:%S %z"
-# Times a person can mean: in UTC from 1900 to 9999 (the report's range; strptime takes
-# year 0 and makes year 10000 of 9999 with a negative offset), offsets those of real zones.
-EARLIEST, LATEST = "1900-01-01", "9999-12-31 23:59:59.999999"
+# Times a person can mean: in UTC from 1900-01-01 to 9999-12-30 (strptime takes year 0 and
+# makes year 10000 of 9999 with a negative offset); the last day is left out so that the
+# local time stays in year 9999 in every zone (up to +14:00), where Python's dates end.
+# Offsets are those of real zones.
+EARLIEST, LATEST = "1900-01-01", "9999-12-30 23:59:59.999999"
 TIME_OFFSET = r"\s[+-]((0\d|1[0-3])(:?[0-5]\d)?|14(:?00)?)\s*"
-TIME_RANGE = "years 1900-9999 UTC, offsets -14:00..+14:00"
+TIME_RANGE = "1900-01-01..9999-12-30 UTC, offsets -14:00..+14:00"
 # The reader's buffer bounds its parallelism (a buffer per task): a small one for a big file.
 # In parallel, DuckDB drops a line longer than its buffer without a word, and numbers the
 # lines after it wrongly: a file with a line over the limit is read again in one thread.
@@ -81,14 +83,22 @@ from read_json(
 )
 """
 
+# A window end out of the time range is no window end (as an unreadable one): it would
+# become the build's as_of.
 EXPORT_METADATA = f"""
 select
-    timezone('UTC', try_strptime(metadata ->> 'start_at', '{TIME_FORMAT}')),
-    timezone('UTC', try_strptime(metadata ->> 'end_at', '{TIME_FORMAT}')),
-    try_cast((metadata -> 'activities_count')::varchar as integer)
-from read_json(
-    $path, columns = {{'metadata': 'JSON'}}, format = 'unstructured',
-    compression = $compression, maximum_object_size = $object_bytes
+    case when start_at between timestamp '{EARLIEST}' and timestamp '{LATEST}' then start_at end,
+    case when end_at between timestamp '{EARLIEST}' and timestamp '{LATEST}' then end_at end,
+    declared_count
+from (
+    select
+        timezone('UTC', try_strptime(metadata ->> 'start_at', '{TIME_FORMAT}')) as start_at,
+        timezone('UTC', try_strptime(metadata ->> 'end_at', '{TIME_FORMAT}')) as end_at,
+        try_cast((metadata -> 'activities_count')::varchar as integer) as declared_count
+    from read_json(
+        $path, columns = {{'metadata': 'JSON'}}, format = 'unstructured',
+        compression = $compression, maximum_object_size = $object_bytes
+    )
 )
 """
 

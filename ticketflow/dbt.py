@@ -27,6 +27,7 @@ import duckdb
 
 from ticketflow import project, warehouse
 from ticketflow.errors import TicketflowError
+from ticketflow.loader.landing import EARLIEST, LATEST
 
 FAILED_STATUSES = ("error", "fail", "runtime error")
 
@@ -103,6 +104,8 @@ def format_as_of(as_of: datetime | str) -> str:
             ) from None
     if as_of.tzinfo is not None:
         raise DbtVarError("as_of must be UTC without a time zone (e.g. 2026-04-28 06:00:00)")
+    if not datetime.fromisoformat(EARLIEST) <= as_of <= datetime.fromisoformat(LATEST):
+        raise DbtVarError(f"as_of {as_of} is out of range ({EARLIEST} to {LATEST[:19]} UTC)")
     return as_of.strftime("%Y-%m-%d %H:%M:%S")
 
 
