@@ -227,6 +227,16 @@ select file_name, content_hash, file_bytes from (
     from raw.loads where status <> 'failed'
 ) where newest = 1
 """
+# Contents a file name held before a re-export replaced them, and the load that replaced them.
+SUPERSEDED_CONTENTS = """
+select content_hash, file_bytes, (
+    select min(later.load_id) from raw.loads as later
+    where later.file_name = earlier.file_name and later.status <> 'failed'
+        and later.load_id > earlier.load_id and later.content_hash <> earlier.content_hash
+) as replaced_by
+from raw.loads as earlier
+where file_name = $name and status <> 'failed'
+"""
 
 
 @dataclass
@@ -424,12 +434,20 @@ def _land(
     current = {
         name: (digest, size) for name, digest, size in connection.execute(CURRENT_FILES).fetchall()
     }
+    superseded = {
+        digest: (size, replaced_by)
+        for digest, size, replaced_by in connection.execute(
+            SUPERSEDED_CONTENTS, {"name": source.file_name}
+        ).fetchall()
+        if replaced_by is not None
+    }
+    sizes = {size for _, size in current.values()} | {size for size, _ in superseded.values()}
     # The content hash is needed first only when a loaded file has the same size; otherwise
     # it is computed while DuckDB parses the file.
     with ThreadPoolExecutor(max_workers=1) as reader:
         content = reader.submit(read_content, source.path, source.is_compressed)
-        if source.error is None and any(size == source.size for _, size in current.values()):
-            skipped = _skipped(source, content.result().digest, current)
+        if source.error is None and source.size in sizes:
+            skipped = _skipped(source, content.result().digest, current, superseded)
             if skipped:
                 return skipped
         if source.error:
@@ -448,13 +466,23 @@ def _land(
 
 
 def _skipped(
-    source: SourceFile, digest: str, current: dict[str, tuple[str, int]]
+    source: SourceFile,
+    digest: str,
+    current: dict[str, tuple[str, int]],
+    superseded: dict[str, tuple[int, int]],
 ) -> FileResult | None:
+    """Content already standing (under this name or another) is skipped; so is an older
+    export of this name that a re-export replaced: reloading the original files must not
+    revert the re-export."""
     same = [name for name, (loaded, _) in current.items() if loaded == digest]
-    if not same:
-        return None
-    already = "already loaded" if source.file_name in same else f"loaded as {same[0]}"
-    return FileResult(source.path, "skipped", message=f"same content {already}")
+    if same:
+        already = "already loaded" if source.file_name in same else f"loaded as {same[0]}"
+        return FileResult(source.path, "skipped", message=f"same content {already}")
+    if digest in superseded:
+        replaced_by = superseded[digest][1]
+        message = f"an older export of this file, replaced by load {replaced_by}: kept the newer"
+        return FileResult(source.path, "skipped", message=message)
+    return None
 
 
 def _write(

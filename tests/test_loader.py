@@ -297,6 +297,44 @@ def test_re_export_replaces_the_files_rows(tmp_path: Path) -> None:
     ]
 
 
+def test_reloading_the_original_folder_after_a_re_export_keeps_the_re_export(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "original").mkdir()
+    (tmp_path / "re-export").mkdir()
+    original = tmp_path / "original" / "day.jsonl"
+    original.write_text("\n".join([with_(ticket_id=1), with_(ticket_id=2)]))
+    (tmp_path / "original" / "other.jsonl").write_text(with_(ticket_id=9))
+    (tmp_path / "re-export" / "day.jsonl").write_text(
+        "\n".join([with_(ticket_id=1), with_(ticket_id=2), with_(ticket_id=3)])
+    )
+    db = tmp_path / "w.duckdb"
+    loader.load_paths([tmp_path / "original"], db)
+    replaced = loader.load_paths([tmp_path / "re-export"], db)
+    assert [(r.status, r.loaded) for r in replaced.files] == [("replaced", 3)]
+    again = loader.load_paths([tmp_path / "original"], db)
+    assert [(r.path.name, r.status, r.message) for r in again.files] == [
+        (
+            "day.jsonl",
+            "skipped",
+            f"an older export of this file, replaced by load {replaced.files[0].load_id}:"
+            " kept the newer",
+        ),
+        ("other.jsonl", "skipped", "same content already loaded"),
+    ]
+    assert query(db, "select file_name, ticket_id from raw.activities order by 1, 2") == [
+        ("day.jsonl", 1),
+        ("day.jsonl", 2),
+        ("day.jsonl", 3),
+        ("other.jsonl", 9),
+    ]
+    # A new export under the name still replaces whatever stands.
+    original.write_text(with_(ticket_id=4))
+    newest = loader.load_paths([original], db)
+    assert [(r.status, r.loaded) for r in newest.files] == [("replaced", 1)]
+    assert query(db, "select ticket_id from raw.activities where file_name = 'day.jsonl'") == [(4,)]
+
+
 def test_envelope_gzip_and_json_lines_land_the_same_activities(tmp_path: Path) -> None:
     records = [GOOD, {**GOOD, "ticket_id": 2}, GOOD]  # GOOD twice: occurrences 1 and 2
     (tmp_path / "a").mkdir()
