@@ -81,3 +81,21 @@ def test_a_db_that_is_not_duckdb_is_one_line(tmp_path: Path, command: list[str])
     )
     assert result.returncode == 2
     assert result.stderr == f"Error: {not_a_db} is not a DuckDB database\n"
+
+
+def test_report_never_replaces_what_is_not_a_regular_file(handmade_marts: Path) -> None:
+    target = handmade_marts.parent / "kept.txt"
+    target.write_text("the link's target")
+    link = handmade_marts.parent / "report.txt"
+    link.symlink_to(target.name)
+    result = subprocess.run(
+        [TICKETFLOW, "report", "-o", str(link), "--db", str(handmade_marts)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"Error: {link}: a symbolic link, not a regular file: refusing to replace it\n"
+    )
+    assert link.is_symlink()
+    assert target.read_text() == "the link's target"
