@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
+import time
 from importlib.metadata import version
 from pathlib import Path
 
@@ -99,3 +101,72 @@ def test_report_never_replaces_what_is_not_a_regular_file(handmade_marts: Path) 
     )
     assert link.is_symlink()
     assert target.read_text() == "the link's target"
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended (a zombie counts as ended: it holds no file)."""
+    status = Path(f"/proc/{pid}/status")
+    return not status.exists() or "\nState:\tZ" in status.read_text()
+
+
+@pytest.mark.parametrize(
+    ("signum", "returncode", "stderr"),
+    [
+        (signal.SIGTERM, 143, "Error: terminated\n"),
+        (signal.SIGINT, 130, "Error: interrupted\n"),
+        (signal.SIGKILL, -9, ""),
+    ],
+)
+def test_a_killed_build_stops_dbt_and_releases_the_database(
+    tmp_path: Path, real_files: list[Path], signum: int, returncode: int, stderr: str
+) -> None:
+    from ticketflow import loader, warehouse
+
+    db = tmp_path / "w.duckdb"
+    loader.load_paths(real_files[:2], db)
+    # the console script, with dbt's artifacts kept out of the checkout's target/
+    script = (
+        "import sys; from pathlib import Path; from ticketflow import cli, dbt;"
+        f" dbt.default_target_path = lambda db: Path({str(tmp_path / 'target')!r});"
+        f" sys.argv = ['ticketflow', 'build', '--db', {str(db)!r}, '-q', '--no-publish'];"
+        " cli.main()"
+    )
+    build = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (dbt := _children(build.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert dbt, "dbt never started"
+    time.sleep(1)  # dbt is parsing the project by now
+    build.send_signal(signum)
+    _, err = build.communicate(timeout=60)
+    assert (build.returncode, err) == (returncode, stderr)
+    deadline = time.monotonic() + 30
+    while not _gone(dbt[0]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(dbt[0])
+    warehouse.connect(db, read_only=False).close()  # no lock left behind
+
+
+def test_an_as_of_var_that_is_not_a_time_stops_plain_dbt(tmp_path: Path) -> None:
+    """`dbt` run directly takes any --vars: the value is spliced into SQL only if it is a time."""
+    from ticketflow.dbt import DbtError, run_dbt
+
+    db = tmp_path / "w.duckdb"
+    db.touch()
+    with pytest.raises(DbtError) as caught:
+        run_dbt(
+            ["compile", "-s", "int_as_of"],
+            db,
+            dbt_vars={"as_of": "2026-01-01' as timestamp) or (true"},
+            target_path=tmp_path / "target",
+        )
+    assert str(caught.value) == (
+        "dbt compile failed: Compilation Error in model int_as_of"
+        " (dbt_project/models/intermediate/int_as_of.sql): var as_of 2026-01-01' as timestamp)"
+        " or (true is not a time like 2026-04-28 06:00:00 (UTC)"
+    )

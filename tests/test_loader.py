@@ -807,3 +807,78 @@ def test_ctrl_c_during_a_query_is_one_line_and_exit_130(
     result = invoke(source, "--db", db, "-q")
     assert (result.exit_code, result.stderr) == (130, "Error: interrupted\n")
     assert query(db, "select count(*) from raw.loads") == [(0,)]
+
+
+def test_a_file_name_with_rich_markup_shows_as_written(tmp_path: Path) -> None:
+    source = tmp_path / "[bracket].jsonl"
+    source.write_text(line(GOOD))
+    bold = tmp_path / "[bold]x.jsonl"
+    bold.write_text(with_(ticket_id="[red]"))
+    result = invoke(tmp_path, "--db", tmp_path / "w.duckdb")
+    assert result.exit_code == 0
+    rows = [row for row in result.stderr.splitlines() if row.startswith("│ [")]
+    assert [[cell.strip() for cell in row.split("│")[1:3]] for row in rows] == [
+        ["[bold]x.jsonl", "loaded"],
+        ["[bracket].jsonl", "loaded"],
+    ]
+    assert '"[red]"' in result.stderr  # the note (a reject's reason) too
+
+
+def test_a_file_compressed_twice_fails_saying_so(tmp_path: Path) -> None:
+    source = tmp_path / "day.jsonl.gz"
+    source.write_bytes(gzip.compress(gzip.compress(line(GOOD).encode())))
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db, "-q")
+    message = "compressed twice: its content is gzip again; decompress it once (gunzip)"
+    assert (result.exit_code, result.stderr) == (1, f"Error: {source}: {message}\n")
+    assert query(db, "select status, container, message from raw.loads") == [
+        ("failed", None, message)
+    ]
+
+
+def test_a_reject_reason_shows_a_number_as_written(tmp_path: Path) -> None:
+    source = tmp_path / "numbers.jsonl"
+    source.write_text(
+        "\n".join(
+            [
+                with_(ticket_id=...)[:-1] + ',"ticket_id":6e2}',
+                # a nested key of the same name does not stand in for the record's own
+                with_(performer_id=..., activity={"performer_id": 2})[:-1]
+                + ',"performer_id" : 7.5E0}',
+            ]
+        )
+    )
+    db = tmp_path / "w.duckdb"
+    assert invoke(source, "--db", db, "-q").exit_code == 0
+    assert query(db, "select position, reason from raw.rejects order by 1") == [
+        (1, "ticket_id is not an integer: 6e2"),
+        (2, "performer_id is not an integer: 7.5E0"),
+    ]
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_an_envelope_with_an_activity_nested_over_128_levels_loads_whole(
+    tmp_path: Path, compressed: bool
+) -> None:
+    """DuckDB's JSON reader refuses the whole document; its JSON functions read it."""
+    deep: object = {"x": 1}
+    for _ in range(200):
+        deep = {"n": deep}
+    records = [GOOD, {**GOOD, "ticket_id": 2, "activity": {"status": "Open", "deep": deep}}, GOOD]
+    text = json.dumps(
+        {
+            "metadata": {"end_at": "17-04-2026 00:00:00 +0000", "activities_count": 3},
+            "activities_data": records,
+        }
+    ).encode()
+    source = tmp_path / ("deep.json.gz" if compressed else "deep.json")
+    source.write_bytes(gzip.compress(text) if compressed else text)
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db, "--strict", "-q")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert query(db, "select records, loaded, metadata_end_at::varchar from raw.loads") == [
+        (3, 3, "2026-04-17 00:00:00")
+    ]
+    landed = query(db, "select position, ticket_id, activity from raw.activities order by 1")
+    assert [(position, ticket) for position, ticket, _ in landed] == [(1, 526), (2, 2), (3, 526)]
+    assert json.loads(landed[1][2]) == records[1]["activity"]
