@@ -188,7 +188,8 @@ judged as (
             when left(activity, 1) <> '{{' then 'activity is not a JSON object: ' || activity
             when performer_json <> 'null'
                 and (performer_id is null or performer_id::varchar <> performer_json)
-                then 'performer_id is not an integer: ' || {as_written("performer_id", "performer_json")}
+                then 'performer_id is not an integer: '
+                    || {as_written("performer_id", "performer_json")}
             when type_json <> 'null' and left(type_json, 1) <> '"'
                 then 'performer_type is not a string: ' || type_json
         end as reason
