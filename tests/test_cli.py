@@ -10,6 +10,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
+import duckdb
 import pytest
 
 TICKETFLOW = str(Path(sys.executable).parent / "ticketflow")
@@ -170,3 +171,45 @@ def test_an_as_of_var_that_is_not_a_time_stops_plain_dbt(tmp_path: Path) -> None
         " (dbt_project/models/intermediate/int_as_of.sql): var as_of 2026-01-01' as timestamp)"
         " or (true is not a time like 2026-04-28 06:00:00 (UTC)"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        *[
+            (
+                f"{catalog}.duckdb",
+                f"a database file cannot be named {catalog!r}, a name the project's schemas or"
+                " DuckDB use; rename it (e.g. warehouse.duckdb)",
+            )
+            for catalog in ("raw", "main", "system", "temp", "marts", "Seeds")
+        ],
+        ("o'brien.duckdb", "a database file name cannot hold a quote; rename it"),
+        ('say "hi".duckdb', "a database file name cannot hold a quote; rename it"),
+    ],
+)
+@pytest.mark.parametrize("command", [["load", "{source}"], ["build"], ["report", "-o", "r.txt"]])
+def test_a_database_name_dbt_cannot_build_is_refused_up_front(
+    tmp_path: Path, spec_sample: Path, name: str, reason: str, command: list[str]
+) -> None:
+    """DuckDB names the catalog after the file: `raw` made `raw.loads` ambiguous and a quote
+    broke dbt-duckdb's SQL, after the load had already written the file."""
+    db = tmp_path / name
+    args = [arg.format(source=spec_sample) for arg in command]
+    result = subprocess.run(
+        [TICKETFLOW, *args, "--db", str(db)], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert (result.returncode, result.stderr) == (2, f"Error: {db}: {reason}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_database_name_with_spaces_and_dashes_builds(tmp_path: Path, spec_sample: Path) -> None:
+    db = tmp_path / "my help-desk.2026.duckdb"  # the catalog is "my help-desk"
+    for args in (["load", str(spec_sample)], ["build", "--no-publish"]):
+        result = subprocess.run(
+            [TICKETFLOW, *args, "--db", str(db), "-q"], capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select current_database()").fetchone() == ("my help-desk",)
+        assert con.execute("select count(*) from marts.dim_tickets").fetchone() == (2,)
