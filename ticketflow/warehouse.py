@@ -23,10 +23,8 @@ LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?
 SHARED_SETTINGS = ("memory_limit", "threads")
 # Catalog names a working file cannot have: DuckDB's own catalogs and schemas, and the
 # schemas of the working file (the loader's raw, the dbt project's); see `check_name`.
-RESERVED_CATALOGS = frozenset(
-    ("main", "system", "temp", "memory", "information_schema", "pg_catalog")
-    + ("raw", "staging", "intermediate", "marts", "seeds")
-)
+DUCKDB_NAMES = ("main", "system", "temp", "memory", "information_schema", "pg_catalog")
+RESERVED_CATALOGS = frozenset((*DUCKDB_NAMES, "raw", "staging", "intermediate", "marts", "seeds"))
 QUOTES = ("'", '"')
 
 
