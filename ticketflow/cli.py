@@ -374,8 +374,10 @@ def report(
 ) -> None:
     """Write the ticket metrics report from the marts (run `dbt build` first)."""
     from ticketflow import engines
+    from ticketflow.files import check_replaceable
     from ticketflow.report import write_report
 
+    output = check_replaceable(output)
     with engines.get(target).marts_file(_db(db)) as marts_db:
         write_report(marts_db, output)
     if not quiet:

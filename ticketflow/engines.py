@@ -317,7 +317,7 @@ def _snapshot(db: Path, target: str) -> Iterator[tuple[Path, duckdb.DuckDBPyConn
     on exit."""
     directory = Path(db).resolve().parent
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f".{target}-marts.{uuid.uuid4().hex}.duckdb"
+    path = directory / f"{target}-marts-{uuid.uuid4().hex}.duckdb"
     try:
         con = duckdb.connect(str(path))
         con.execute("set TimeZone = 'UTC'")
