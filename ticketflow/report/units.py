@@ -1,11 +1,9 @@
-"""How the report writes numbers: durations in the two largest units, counts, UTC times."""
+"""How the report writes values: durations in the two largest units, counts, shares, times."""
 
 from __future__ import annotations
 
 import math
-from datetime import datetime
-
-from ticketflow.report.catalogue import Metric
+from datetime import date, datetime
 
 UNITS = (("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1))
 
@@ -41,9 +39,24 @@ def format_number(value: float | None) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def format_value(metric: Metric, value: float | None) -> str:
-    return format_number(value) if metric.kind == "count" else format_duration(value)
+def format_count(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
+
+
+def format_share(value: float | None) -> str:
+    """A share as a percentage with one decimal: 0.9312 -> '93.1%', None -> '-'."""
+    return "-" if value is None else f"{value * 100:.1f}%"
 
 
 def format_time(moment: datetime | None) -> str:
+    """A UTC instant."""
     return f"{moment:%Y-%m-%d %H:%M:%S} UTC" if moment else "-"
+
+
+def format_local_time(moment: datetime | None) -> str:
+    """An account-local wall time, to the minute (the zone is stated once, in the header)."""
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else "-"
+
+
+def format_date(day: date | None) -> str:
+    return f"{day:%Y-%m-%d}" if day else "-"

@@ -1,0 +1,333 @@
+"""The report's content as figures and tables, defined once for every format.
+
+Text, Markdown and HTML write each cell through `format_cell` (durations, percentages);
+report.csv writes the raw value (`raw_cell`: seconds, shares from 0 to 1, ISO dates) under the
+column's `key`, which names the unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ticketflow.report.catalogue import (
+    AGE_BUCKETS,
+    DIMENSIONS,
+    RANKED,
+    UNKNOWN_AGE,
+    Dimension,
+    category_label,
+    priority_label,
+)
+from ticketflow.report.queries import OLDEST_UNRESOLVED, ReportData, Segment, Stat
+from ticketflow.report.units import (
+    format_count,
+    format_date,
+    format_duration,
+    format_local_time,
+    format_share,
+)
+
+Kind = Literal["text", "count", "duration", "share", "date", "time"]
+RANKED_SHOWN = 15  # agents and groups shown in text and HTML (report.csv has all)
+
+FORMATTERS = {
+    "text": lambda value: "-" if value is None else str(value),
+    "count": format_count,
+    "duration": format_duration,
+    "share": format_share,
+    "date": format_date,
+    "time": format_local_time,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # report.csv column; a duration's key ends in _seconds, a share's in _share
+    header: str
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str  # report.csv section
+    title: str
+    columns: tuple[Column, ...]
+    rows: list[tuple]
+    note: str = ""
+    shown: int | None = None  # rows shown in text and HTML; None: all (report.csv has all)
+
+    @property
+    def shown_rows(self) -> list[tuple]:
+        return self.rows if self.shown is None else self.rows[: self.shown]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline number."""
+
+    key: str
+    label: str
+    kind: Kind
+    value: object
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Content:
+    headline: list[Figure]
+    notes: list[str]  # what the numbers leave out and why, in plain words
+    weekly: Table
+    backlog: Table
+    ranked: list[Table]  # groups, agents
+    breakdowns: list[Table]  # priority, channel, ticket type, issue type, product
+    absent: list[str] = field(default_factory=list)  # dimensions no ticket of the period has
+    tickets: list[Table] = field(default_factory=list)  # oldest unresolved
+
+    @property
+    def tables(self) -> list[Table]:
+        return [self.weekly, self.backlog, *self.ranked, *self.breakdowns, *self.tickets]
+
+
+def format_cell(column: Column, value: object) -> str:
+    return FORMATTERS[column.kind](value)
+
+
+def raw_cell(column: Column, value: object) -> object:
+    """The value for report.csv: numbers as numbers (seconds, shares 0-1), dates ISO."""
+    if value is None:
+        return ""
+    if column.kind == "duration":
+        return f"{value:.1f}".removesuffix(".0")
+    if column.kind == "share":
+        return f"{value:.4f}"
+    if column.kind == "time":
+        return f"{value:%Y-%m-%d %H:%M:%S}"
+    if column.kind == "date":
+        return f"{value:%Y-%m-%d}"
+    return value
+
+
+def build(data: ReportData) -> Content:
+    """The figures and tables of the report for `data`."""
+    ranked, breakdowns, absent = [], [], []
+    for dimension in DIMENSIONS:
+        segments = data.segments[dimension.key]
+        if all(segment.key is None for segment in segments):
+            absent.append(dimension.title.lower())
+            continue
+        table = _segment_table(dimension, segments, data.agent_names > 0)
+        (ranked if dimension.key in RANKED else breakdowns).append(table)
+    return Content(
+        headline=_headline(data),
+        notes=_notes(data),
+        weekly=_weekly(data),
+        backlog=_backlog(data),
+        ranked=ranked,
+        breakdowns=breakdowns,
+        absent=absent,
+        tickets=[_oldest(data)],
+    )
+
+
+def _headline(data: ReportData) -> list[Figure]:
+    o = data.overall
+    unknown = (
+        [
+            Figure(
+                "status_unknown",
+                "Status unknown",
+                "count",
+                data.status_unknown,
+                "no status exported: neither solved nor in the backlog",
+            )
+        ]
+        if data.status_unknown
+        else []
+    )
+    return [
+        Figure("created", "Created", "count", o.created_in_window, "tickets created in the period"),
+        Figure("resolutions", "Resolutions", "count", data.resolutions, "on the period's days"),
+        Figure("backlog", "Backlog", "count", data.backlog_total, "unresolved at the end"),
+        *unknown,
+        Figure(
+            "reopen_rate",
+            "Reopen rate",
+            "share",
+            o.reopen_rate,
+            f"{o.reopened:,} of {o.ever_resolved:,} tickets resolved at least once",
+        ),
+        _duration_figure("first_response", "First response", o.first_response),
+        _duration_figure("resolution", "Resolution", o.resolution),
+    ]
+
+
+def _duration_figure(key: str, label: str, stat: Stat) -> Figure:
+    note = f"p90 {format_duration(stat.p90)}, {stat.count:,} tickets"
+    return Figure(f"{key}_median_seconds", f"{label} median", "duration", stat.median, note)
+
+
+def _notes(data: ReportData) -> list[str]:
+    o = data.overall
+    notes = []
+    left_out = [
+        f"time to {name}: {count:,} tickets"
+        for name, count in (
+            ("first response", o.first_response_left_out),
+            ("resolution", o.resolution_left_out),
+        )
+        if count
+    ]
+    if left_out:
+        notes.append(
+            "Left out, created before the first export (creation time unknown): "
+            + "; ".join(left_out)
+            + "."
+        )
+    missing = [format_date(day.summary_date) for day in data.days if day.is_missing]
+    if missing:
+        notes.append(f"Days without an export (counts unknown): {', '.join(missing)}.")
+    partial = [format_date(day.summary_date) for day in data.days if day.is_partial_day]
+    if partial:
+        notes.append(f"Partial day (data up to the as-of time): {', '.join(partial)}.")
+    return notes
+
+
+def _weekly(data: ReportData) -> Table:
+    columns = (
+        Column("week_start", "Week of", "date"),
+        Column("days", "Days", "count"),
+        Column("days_without_export", "No export", "count"),
+        Column("created", "Created", "count"),
+        Column("resolutions", "Resolutions", "count"),
+        Column("first_response_median_seconds", "1st resp. median", "duration"),
+        Column("first_response_p90_seconds", "1st resp. p90", "duration"),
+        Column("resolution_median_seconds", "Resol. median", "duration"),
+        Column("resolution_p90_seconds", "Resol. p90", "duration"),
+    )
+    rows = [
+        (
+            week.week_start,
+            week.days,
+            week.missing_days,
+            week.created,
+            week.resolutions,
+            week.first_response.median,
+            week.first_response.p90,
+            week.resolution.median,
+            week.resolution.p90,
+        )
+        for week in data.weeks
+    ]
+    return Table(
+        "weekly",
+        "Weekly trends",
+        columns,
+        rows,
+        "Account-local weeks from Monday. Created and resolutions: counts of the days an export"
+        " covers. First response and resolution: the tickets created in the week.",
+    )
+
+
+def _backlog(data: ReportData) -> Table:
+    buckets = [(key, label) for key, label, _ in AGE_BUCKETS]
+    if any(bucket == UNKNOWN_AGE[0] for _, bucket in data.backlog):
+        buckets.append(UNKNOWN_AGE)
+    columns = (
+        Column("status", "Status", "text"),
+        Column("tickets", "Tickets", "count"),
+        *(Column(key, label, "count") for key, label in buckets),
+    )
+
+    def row(label: str, categories: tuple[str, ...]) -> tuple:
+        counts = [sum(data.backlog.get((c, key), 0) for c in categories) for key, _ in buckets]
+        return (label, sum(counts), *counts)
+
+    rows = [row(category_label(c), (c,)) for c in data.backlog_categories]
+    rows = [row for row in rows if row[1]]
+    rows.append(row("All unresolved", data.backlog_categories))
+    unknown = (
+        f" {data.status_unknown:,} tickets with no status exported are not in it."
+        if data.status_unknown
+        else ""
+    )
+    return Table(
+        "backlog",
+        "Backlog by status and age",
+        columns,
+        rows,
+        "Unresolved tickets at the end of the period, by status and by age (time since"
+        f" creation).{unknown}",
+    )
+
+
+def _segment_table(dimension: Dimension, segments: list[Segment], named: bool) -> Table:
+    """`named`: the agents seed names some agent (the id is then a column of its own)."""
+    key_columns = (Column("agent_id", "Id", "text"),) if dimension.key == "agent" and named else ()
+    columns = (
+        Column(dimension.key, dimension.title, "text"),
+        *key_columns,
+        Column("tickets", "Tickets", "count"),
+        Column("solved", "Solved", "count"),
+        Column("first_response_median_seconds", "1st resp. median", "duration"),
+        Column("resolution_median_seconds", "Resol. median", "duration"),
+        Column("reopen_rate_share", "Reopen rate", "share"),
+    )
+    rows = [
+        (
+            segment.label,
+            *((segment.key,) if key_columns else ()),
+            segment.tickets,
+            segment.solved,
+            segment.first_response.median,
+            segment.resolution.median,
+            segment.reopen_rate,
+        )
+        for segment in segments
+    ]
+    ranked = dimension.key in RANKED
+    plural = {"agent": "agents", "group": "groups"}.get(dimension.key, "")
+    if ranked:
+        shown = RANKED_SHOWN if len(rows) > RANKED_SHOWN else None
+        more = (
+            f" The first {RANKED_SHOWN} of {len(rows):,} {plural}; all in report.csv."
+            if shown
+            else ""
+        )
+        note = f"Ranked by tickets solved.{more}"
+        title = f"{dimension.title}s ranked"
+    else:
+        shown, note, title = None, "", f"By {dimension.title.lower()}"
+    return Table(dimension.key, title, columns, rows, note, shown)
+
+
+def _oldest(data: ReportData) -> Table:
+    columns = (
+        Column("ticket_id", "Ticket", "text"),
+        Column("created_at_local", "Created", "time"),
+        Column("age_seconds", "Age", "duration"),
+        Column("status", "Status", "text"),
+        Column("priority", "Priority", "text"),
+        Column("group", "Group", "text"),
+        Column("agent", "Agent", "text"),
+    )
+    rows = [
+        (
+            t.ticket_id,
+            t.created_at,
+            t.age_seconds if t.is_created_in_window else None,
+            t.status or category_label(t.status_category),
+            priority_label(t.priority),
+            t.group_name or "(no group)",
+            t.agent,
+        )
+        for t in data.oldest_unresolved
+    ]
+    return Table(
+        "oldest_unresolved",
+        f"Oldest unresolved tickets (top {OLDEST_UNRESOLVED})",
+        columns,
+        rows,
+        "At the end of the period. A ticket created before the exports shows its first"
+        " activity as created, and no age.",
+    )
