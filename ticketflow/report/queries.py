@@ -161,7 +161,7 @@ def collect(con: duckdb.DuckDBPyConnection, period: Period | None = None) -> Rep
     """Everything the text, Markdown, HTML and CSV reports show, aggregated in DuckDB."""
     period = period or Period()
     if period.since and period.until and period.since > period.until:
-        raise ReportError(f"--since {period.since} is after --until {period.until}")
+        raise _usage_error(f"--since {period.since} is after --until {period.until}")
     zone = _literal(period.time_zone)
     _check_time_zone(con, zone, period.time_zone)
     categories = _backlog_categories(con)
@@ -244,14 +244,19 @@ def _check_time_zone(con: duckdb.DuckDBPyConnection, zone: str, name: str) -> No
             """
         ).fetchone()
     except duckdb.InvalidInputException:
-        raise ReportError(f"unknown time zone {name!r}") from None
+        raise _usage_error(f"unknown time zone {name!r}") from None
     if row[0]:
-        error = ReportError(
+        raise _usage_error(
             f"the marts count days in another time zone than {name} (tickets created on {row[1]}"
             " differ); give the report the zone they were built with: --time-zone"
         )
-        error.exit_code = 2
-        raise error
+
+
+def _usage_error(message: str) -> ReportError:
+    """A ReportError for a period or zone the marts cannot give: nothing could start (2)."""
+    error = ReportError(message)
+    error.exit_code = 2
+    return error
 
 
 def _backlog_categories(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
