@@ -151,7 +151,7 @@ def _headline(data: ReportData) -> list[Figure]:
         Figure("backlog", "Backlog", "count", data.backlog_total, "unresolved at the end"),
         *unknown,
         Figure(
-            "reopen_rate",
+            "reopen_rate_share",
             "Reopen rate",
             "share",
             o.reopen_rate,

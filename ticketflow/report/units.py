@@ -32,13 +32,6 @@ def _unit_index(total: int) -> int:
     return next((i for i, (_, size) in enumerate(UNITS) if total >= size), len(UNITS) - 1)
 
 
-def format_number(value: float | None) -> str:
-    """A count statistic: at most two decimals, no trailing zeros ('0.25', '1', '-')."""
-    if value is None:
-        return "-"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
 def format_count(value: int | None) -> str:
     return "-" if value is None else f"{value:,}"
 
