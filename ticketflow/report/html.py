@@ -19,7 +19,7 @@ from ticketflow.report.units import format_date, format_duration, format_time
 SECTIONS = (
     ("headline", "Headline"),
     ("trends", "Weekly trends"),
-    ("backlog", "Backlog now"),
+    ("backlog", "Backlog"),
     ("ranked", "Groups and agents"),
     ("breakdowns", "Breakdowns"),
     ("tickets", "Tickets to look at"),
@@ -53,6 +53,11 @@ def _figures(data: ReportData, content: Content) -> dict[str, str]:
     week_marks = {i: week.mark for i, week in enumerate(data.weeks) if week.mark}
     days = [day.summary_date for day in data.days]
     marks = day_marks(data.days)
+    # The age chart: the statuses with tickets; the unknown-age bucket when it has some.
+    present = [c for c in data.backlog_categories if any(k[0] == c for k in data.backlog)]
+    buckets = [(key, label) for key, label, _ in AGE_BUCKETS]
+    if any(bucket == UNKNOWN_AGE[0] for _, bucket in data.backlog):
+        buckets.append(UNKNOWN_AGE)
     figures = {
         "weekly_flow": charts.lines(
             weeks,
@@ -110,11 +115,8 @@ def _figures(data: ReportData, content: Content) -> dict[str, str]:
             marks=marks,
         ),
         "backlog_age": charts.stacked_bars(
-            [
-                (label, [data.backlog.get((c, key), 0) for c in data.backlog_categories])
-                for key, label in [*((k, lbl) for k, lbl, _ in AGE_BUCKETS), UNKNOWN_AGE]
-            ],
-            [category_label(c) for c in data.backlog_categories],
+            [(label, [data.backlog.get((c, key), 0) for c in present]) for key, label in buckets],
+            [category_label(c) for c in present],
             "Unresolved tickets by age, by status",
             axis_label="unresolved tickets",
             note=f"Age: time from creation to {_end(data)}; {data.backlog_total:,} tickets.",
