@@ -366,8 +366,6 @@ def _segments(
             key = keys[columns.index(dimensions[dimension].column)]
             label = _label(dimensions[dimension], key, source_name, agent_name)
         found[dimension].append(_segment(key, label, numbers))
-    if not found["overall"]:
-        found["overall"].append(_segment(None, "All tickets", [0] * 5 + [0, None, 0, None, 0, 0]))
     for dimension in DIMENSIONS:
         found[dimension.key].sort(key=_order(dimension.key))
     return found
