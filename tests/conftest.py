@@ -91,13 +91,20 @@ ReportCells = Callable[..., list[str]]
 
 
 def _expected_report_cells(db_path: Path, where: str = "true") -> list[str]:
-    """A breakdown row's cells after its label (tickets, solved, median first response,
-    median resolution, reopen rate), computed here straight from the marts."""
+    """A breakdown row's cells after its label (tickets, solved, median first response in
+    calendar and business time, the same for resolution, SLA compliance of first response and
+    resolution, reopen rate), computed here straight from the marts."""
     with duckdb.connect(str(db_path), read_only=True) as con:
-        tickets, solved, first_response, resolution, reopened, ever = con.execute(
+        row = con.execute(
             f"""
             select count(*), count(*) filter (where metrics.is_resolved),
-                median(metrics.first_response_seconds), median(metrics.resolution_seconds),
+                median(metrics.first_response_seconds),
+                median(metrics.first_response_business_seconds),
+                median(metrics.resolution_seconds), median(metrics.resolution_business_seconds),
+                count(*) filter (where metrics.first_response_sla_status = 'met'),
+                count(*) filter (where metrics.first_response_sla_status in ('met', 'breached')),
+                count(*) filter (where metrics.resolution_sla_status = 'met'),
+                count(*) filter (where metrics.resolution_sla_status in ('met', 'breached')),
                 count(*) filter (where metrics.reopen_count > 0),
                 count(*) filter (where metrics.resolution_count > 0)
             from marts.fct_ticket_metrics as metrics
@@ -105,12 +112,16 @@ def _expected_report_cells(db_path: Path, where: str = "true") -> list[str]:
             where {where}
             """
         ).fetchone()
+    tickets, solved, *medians = row[:6]
+    fr_met, fr_decided, res_met, res_decided, reopened, ever = row[6:]
     return [
         f"{tickets:,}",
         f"{solved:,}",
-        format_duration(first_response),
-        format_duration(resolution),
-        format_share(reopened / ever if ever else None),
+        *(format_duration(median) for median in medians),
+        *(
+            format_share(part / whole if whole else None)
+            for part, whole in ((fr_met, fr_decided), (res_met, res_decided), (reopened, ever))
+        ),
     ]
 
 

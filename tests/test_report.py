@@ -143,9 +143,18 @@ def test_text_report_headline_worked_out_by_hand(handmade_marts: Path, tmp_path:
     assert _text_row(headline, ["Backlog", "3", "unresolved at the end"])
     assert _text_row(headline, ["Reopen rate", "50.0%", "2 of 4 tickets resolved at least once"])
     # median of 5 values: 1800 s; p90: 3000 + 0.6 * (7200 - 3000) = 5520 s
-    assert _text_row(headline, ["First response median", "30m", "p90 1h 32m, 5 tickets"])
+    assert _text_row(headline, ["First response, median", "30m", "p90 1h 32m, 5 tickets"])
+    # in business hours 0, 0, 0, 600, 7200 s: p90 600 + 0.6 * 6600 = 4560 s
+    assert _text_row(
+        headline, ["First response, business hours, median", "0s", "p90 1h 16m, 5 tickets"]
+    )
     # median of 6000 and 10800: 8400 s; p90: 6000 + 0.9 * 4800 = 10320 s
-    assert _text_row(headline, ["Resolution median", "2h 20m", "p90 2h 52m, 2 tickets"])
+    assert _text_row(headline, ["Resolution, median", "2h 20m", "p90 2h 52m, 2 tickets"])
+    assert _text_row(
+        headline, ["Resolution, business hours, median", "1h", "p90 1h 48m, 2 tickets"]
+    )
+    assert _text_row(headline, ["First response SLA met", "80.0%", "met 4, breached 1; 0 pending"])
+    assert _text_row(headline, ["Resolution SLA met", "33.3%", "met 1, breached 2; 2 pending"])
     assert "Status unknown" not in headline
     assert (
         "Left out, created before the first export (creation time unknown): time to"
@@ -217,9 +226,10 @@ def test_weekly_trends_in_account_local_weeks(handmade_marts: Path, tmp_path: Pa
     text = write_report(handmade_marts, tmp_path / "report.txt").read_text()
     weekly = _section(text, "Weekly trends")
     assert _text_row(
-        weekly, ["2026-04-13", "5", "0", "5", "3", "30m", "1h 32m", "2h 20m", "2h 52m"]
+        weekly,
+        ["2026-04-13", "5", "0", "5", "3", "30m", "1h 32m", "2h 20m", "2h 52m", "80.0%", "33.3%"],
     )
-    assert _text_row(weekly, ["2026-04-20", "1", "0", "0", "0", "-", "-", "-", "-"])
+    assert _text_row(weekly, ["2026-04-20", "1", "0", "0", "0", *["-"] * 6])
 
 
 def test_backlog_by_status_and_age(handmade_marts: Path, tmp_path: Path) -> None:
@@ -266,7 +276,7 @@ def test_the_period_narrows_every_section(handmade_marts: Path, tmp_path: Path) 
     assert [line.split()[0] for line in oldest] == ["2", "4"]
     assert _text_row(
         _section(text, "Weekly trends"),
-        ["2026-04-13", "3", "0", "3", "2", "30m", "1h 42m", "3h", "3h"],
+        ["2026-04-13", "3", "0", "3", "2", "30m", "1h 42m", "3h", "3h", "66.7%", "0.0%"],
     )
     later = Period(since=date(2026, 4, 19))
     text = write_report(handmade_marts, tmp_path / "r.txt", later).read_text()
@@ -323,17 +333,20 @@ def test_html_report_is_self_contained_and_escaped(handmade_marts: Path, tmp_pat
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.IGNORECASE)
     assert not re.search(r"@import|url\(|https?://|<script|<link", html, re.IGNORECASE)
     assert "&lt;script&gt;x&lt;/script&gt;" in html
-    for section in ("headline", "trends", "backlog", "ranked", "breakdowns", "tickets"):
+    for section in ("headline", "trends", "backlog", "ranked", "breakdowns", "tickets", "rules"):
         assert f'<section id="{section}">' in html
     titles = re.findall(r'<svg [^>]*aria-label="([^"]+)"', html)
     assert titles == [
         "Tickets created and resolutions per week",
         "Time to first response and to resolution, by week of creation",
+        "SLA met, by week of creation",
         "Tickets created and resolutions per day",
         "Unresolved tickets by age, by status",
         "Unresolved backlog at the end of each day, by status",
         "Median time to first response and to resolution, by group",
+        "SLA met, by group",
         "Median time to first response and to resolution, by priority",
+        "SLA met, by priority",
     ]
 
 
@@ -341,7 +354,7 @@ def test_html_report_numbers_match_the_text_report(handmade_marts: Path, tmp_pat
     html = write_report(handmade_marts, tmp_path / "report.html").read_text()
     assert (
         '<div class="card" data-figure="first_response_median_seconds">'
-        '<div class="label">First response median</div>\n      <div class="value">30m</div>'
+        '<div class="label">First response, median</div>\n      <div class="value">30m</div>'
     ) in html
     assert '<div class="value">50.0%</div>' in html
     assert '<td class="text">Billing</td><td>3</td><td>2</td><td>30m</td>' in html
@@ -395,7 +408,7 @@ def test_report_of_empty_marts(handmade_marts: Path, tmp_path: Path) -> None:
         _section(text, "Headline"), ["Reopen rate", "-", "0 of 0 tickets resolved at least once"]
     )
     html = write_report(handmade_marts, tmp_path / "r.html").read_text()
-    assert html.count("<svg ") == 5
+    assert html.count("<svg ") == 6
     assert (
         write_report(handmade_marts, tmp_path / "r.csv")
         .read_text()
@@ -481,3 +494,74 @@ def test_report_of_a_database_built_before_the_agents_seed(
         con.execute("drop table seeds.ticketflow_agents")
     text = write_report(handmade_marts, tmp_path / "r.txt").read_text()
     assert re.search(r"^  Agent 10 +3 +3 ", _section(text, "Agents ranked"), re.MULTILINE)
+
+
+def test_sla_breaches_most_overdue_first(handmade_marts: Path, tmp_path: Path) -> None:
+    """Ticket 2: resolution clock 2 days against 1 h (over by 47 h); ticket 1: first response
+    30 min against 15, resolution 1 h against 30 min (over by 30 min)."""
+    text = write_report(handmade_marts, tmp_path / "report.txt").read_text()
+    breaches = _table_rows(text, "SLA breaches (the 2 most overdue of 2)")
+    assert [re.split(r"\s{2,}", line.strip()) for line in breaches] == [
+        [
+            "2",
+            "2026-04-15 09:00",
+            "resolution",
+            "47h",
+            "calendar",
+            "strict",
+            "2 Medium",
+            "Billing",
+            "Agent 11",
+        ],
+        [
+            "1",
+            "2026-04-15 08:00",
+            "first response and resolution",
+            "30m",
+            "calendar",
+            "strict",
+            "1 Low",
+            "Billing",
+            "Agent 10",
+        ],
+    ]
+
+
+def test_the_report_states_the_calendars_and_policies_it_used(
+    handmade_marts: Path, tmp_path: Path
+) -> None:
+    with duckdb.connect(str(handmade_marts)) as con:
+        con.execute(
+            "insert into seeds.ticketflow_holidays values ('default', date '2026-04-17', 'x')"
+        )
+        con.execute(
+            "insert into seeds.ticketflow_holidays values ('default', date '2026-05-01', 'y')"
+        )
+        con.execute(
+            "insert into seeds.ticketflow_business_hours values ('default', '', 6, '10:00', '14:00')"
+        )
+    text = write_report(handmade_marts, tmp_path / "report.txt").read_text()
+    assert "Business hours by calendar default; SLA policy default, strict" in text
+    calendars = _table_rows(text, "Business calendars used")
+    assert [re.split(r"\s{2,}", line.strip()) for line in calendars] == [
+        ["default", "6", "UTC", "Mon-Fri 09:00-17:00; Sat 10:00-14:00", "1"]
+    ]
+    policies = [
+        re.split(r"\s{2,}", line.strip()) for line in _table_rows(text, "SLA policies used")
+    ]
+    assert policies == [
+        ["default", "4 Urgent", "1", "1h", "4h", "business hours"],
+        ["default", "3 High", "1", "4h", "8h", "business hours"],
+        ["default", "2 Medium", "1", "8h", "24h", "business hours"],
+        ["default", "1 Low", "1", "24h", "40h", "business hours"],
+        ["strict", "2 Medium", "1", "15m", "1h", "calendar"],
+        ["strict", "1 Low", "1", "15m", "30m", "calendar"],
+    ]
+    assert "tickets have no target" not in text
+    with duckdb.connect(str(handmade_marts)) as con:
+        con.execute("update marts.fct_ticket_metrics set priority = null where ticket_id = 5")
+    text = write_report(handmade_marts, tmp_path / "report.txt").read_text()
+    assert (
+        " 1 tickets have no target (no row for their policy and priority, or no priority): no"
+        " SLA status."
+    ) in text

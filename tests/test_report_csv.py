@@ -72,6 +72,9 @@ def test_report_csv_holds_the_report_tables(handmade_marts: Path, tmp_path: Path
         "issue_type",
         "product",
         "oldest_unresolved",
+        "sla_breaches",
+        "calendars",
+        "sla_policies",
     ]
     headline = {row["column"]: row["value"] for row in rows if row["section"] == "headline"}
     assert headline == {
@@ -80,8 +83,14 @@ def test_report_csv_holds_the_report_tables(handmade_marts: Path, tmp_path: Path
         "backlog": "3",
         "reopen_rate_share": "0.5000",
         "first_response_median_seconds": "1800",
+        "first_response_business_median_seconds": "0",
         "resolution_median_seconds": "8400",
+        "resolution_business_median_seconds": "3600",
+        "first_response_sla_compliance_share": "0.8000",
+        "resolution_sla_compliance_share": "0.3333",
     }
+    breaches = _cells(out, "sla_breaches")
+    assert (breaches[(1, "ticket_id")], breaches[(1, "overdue_seconds")]) == ("2", "169200")
     weekly = _cells(out, "weekly")
     assert weekly[(1, "week_start")] == "2026-04-13"
     assert weekly[(1, "first_response_p90_seconds")] == "5520"

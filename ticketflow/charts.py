@@ -155,7 +155,7 @@ class _Scale:
 def grouped_bars(
     rows: Sequence[tuple[str, Sequence[float | None]]],
     series: Sequence[str],
-    value_label: Callable[[float], str],
+    value_label: Callable[[float], str] | Sequence[Callable[[float], str]],
     title: str,
     *,
     axis_label: str,
@@ -163,7 +163,9 @@ def grouped_bars(
     kind: str = "duration",
 ) -> str:
     """Horizontal bars, one bar per series for each row label, on a linear axis from 0 of
-    durations (`kind` 'duration') or shares ('share'); each bar carries its value."""
+    durations (`kind` 'duration') or shares ('share'); each bar carries its value, written
+    by `value_label` (one function, or one per series)."""
+    labels = [value_label] * len(series) if callable(value_label) else list(value_label)
     left, right, top, bar, gap = 200, 70, 28, 14, 12
     plot_width = WIDTH - left - right
     row_height = bar * len(series) + gap
@@ -188,7 +190,7 @@ def grouped_bars(
             body.append(
                 _rect(left, y + 1, x(value) - left, bar - 2, PALETTE[number % len(PALETTE)])
             )
-            body.append(_text(x(value) + 4, y + bar - 3, value_label(value), font_size="11"))
+            body.append(_text(x(value) + 4, y + bar - 3, labels[number](value), font_size="11"))
     body.append(_line(left, axis_y, left + plot_width, axis_y, AXIS))
     body.append(_text(left + plot_width / 2, axis_y + 34, axis_label, "middle", fill=AXIS))
     return _svg(axis_y + 42, title, note, body)

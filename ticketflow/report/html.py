@@ -13,7 +13,13 @@ from ticketflow.report.catalogue import AGE_BUCKETS, UNKNOWN_AGE, category_label
 from ticketflow.report.queries import Day, ReportData, Segment, Week
 from ticketflow.report.tables import Content, Table
 from ticketflow.report.text import title_lines
-from ticketflow.report.units import format_date, format_duration, format_time
+from ticketflow.report.units import (
+    format_date,
+    format_duration,
+    format_hours,
+    format_share,
+    format_time,
+)
 
 # The page's sections, in order: (id, title); the browser test checks each is drawn.
 SECTIONS = (
@@ -23,6 +29,7 @@ SECTIONS = (
     ("ranked", "Groups and agents"),
     ("breakdowns", "Breakdowns"),
     ("tickets", "Tickets to look at"),
+    ("rules", "Calendars and SLA policies"),
 )
 
 
@@ -122,20 +129,71 @@ def _figures(data: ReportData, content: Content) -> dict[str, str]:
             note=f"Age: time from creation to {_end(data)}; {data.backlog_total:,} tickets.",
         ),
     }
+    figures["weekly_sla"] = charts.lines(
+        weeks,
+        [
+            ("First response", [w.first_response_sla.compliance for w in data.weeks]),
+            ("Resolution", [w.resolution_sla.compliance for w in data.weeks]),
+        ],
+        "SLA met, by week of creation",
+        axis_label="account-local week of creation, starting Monday",
+        value_label="share met",
+        note="Share met of met and breached, of the tickets created in each week (pending ones"
+        f" wait for their outcome).{_week_note(week_marks)}",
+        kind="share",
+        marks=week_marks,
+        bands=False,
+    )
     for table in content.ranked + content.breakdowns:
         if table.key in ("group", "priority"):
             figures[f"{table.key}_times"] = _median_bars(data, table)
+            figures[f"{table.key}_sla"] = _sla_bars(data, table)
     return figures
+
+
+def _sla_bars(data: ReportData, table: Table) -> str:
+    segments: list[Segment] = data.segments[table.key][: len(table.shown_rows)]
+    met = sum(s.first_response_sla.met + s.resolution_sla.met for s in segments)
+    breached = sum(s.first_response_sla.breached + s.resolution_sla.breached for s in segments)
+    return charts.grouped_bars(
+        [
+            (s.label, (s.first_response_sla.compliance, s.resolution_sla.compliance))
+            for s in segments
+        ],
+        ("First response", "Resolution"),
+        format_share,
+        f"SLA met, by {table.key}",
+        axis_label="share met of met and breached",
+        note=f"Tickets created in the period: {met:,} targets met, {breached:,} breached;"
+        " 'no tickets': none met or breached yet.",
+        kind="share",
+    )
 
 
 def _median_bars(data: ReportData, table: Table) -> str:
     segments: list[Segment] = data.segments[table.key][: len(table.shown_rows)]
     return charts.grouped_bars(
-        [(s.label, (s.first_response.median, s.resolution.median)) for s in segments],
-        ("Median first response", "Median resolution"),
-        format_duration,
+        [
+            (
+                s.label,
+                (
+                    s.first_response.median,
+                    s.first_response_business.median,
+                    s.resolution.median,
+                    s.resolution_business.median,
+                ),
+            )
+            for s in segments
+        ],
+        (
+            "First response",
+            "First response, business hours",
+            "Resolution",
+            "Resolution, business hours",
+        ),
+        (format_duration, format_hours, format_duration, format_hours),
         f"Median time to first response and to resolution, by {table.key}",
-        axis_label="calendar time",
+        axis_label="median time (calendar, or business hours of the ticket's calendar)",
         note=f"Tickets created in the period: {sum(s.tickets for s in segments):,}; resolution"
         " over the tickets solved now.",
     )

@@ -57,6 +57,20 @@ class Stat:
 
 
 @dataclass(frozen=True)
+class Share:
+    """SLA statuses of a set of tickets; compliance = met / (met + breached)."""
+
+    met: int
+    breached: int
+    pending: int
+
+    @property
+    def compliance(self) -> float | None:
+        decided = self.met + self.breached
+        return self.met / decided if decided else None
+
+
+@dataclass(frozen=True)
 class Segment:
     """The period's tickets of one breakdown value (or all of them): counts and statistics."""
 
@@ -73,6 +87,11 @@ class Segment:
     # those it would otherwise cover (creation time unknown).
     first_response_left_out: int
     resolution_left_out: int
+    # The same endpoints in business seconds (the ticket's calendar), and the SLA statuses.
+    first_response_business: Stat
+    resolution_business: Stat
+    first_response_sla: Share
+    resolution_sla: Share
 
     @property
     def reopen_rate(self) -> float | None:
@@ -92,6 +111,8 @@ class Week:
     resolutions: int | None
     first_response: Stat  # over the tickets created in the week
     resolution: Stat
+    first_response_sla: Share
+    resolution_sla: Share
 
     @property
     def mark(self) -> str | None:
@@ -132,6 +153,45 @@ class OpenTicket:
 
 
 @dataclass(frozen=True)
+class Breach:
+    """A ticket of the period past an SLA target: which, by how much."""
+
+    ticket_id: int
+    created_at: datetime  # account-local
+    priority: int | None
+    group_name: str | None
+    agent: str
+    sla_policy: str
+    first_response_breached: bool
+    resolution_breached: bool
+    overdue_seconds: int  # the larger excess of elapsed clock over target (policy's clock)
+    is_business_hours: bool | None
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """A business calendar the period's tickets use, as the seeds define it."""
+
+    calendar: str
+    tickets: int
+    time_zone: str  # the account's when the seed leaves it empty
+    hours: str  # 'Mon-Fri 09:00-17:00'
+    holidays: int  # holidays of the calendar in the period
+
+
+@dataclass(frozen=True)
+class PolicyTarget:
+    """A target row of an SLA policy the period's tickets use."""
+
+    sla_policy: str
+    priority: int
+    tickets: int  # the period's tickets with this policy and priority
+    first_response_target_seconds: int | None
+    resolution_target_seconds: int | None
+    is_business_hours: bool
+
+
+@dataclass(frozen=True)
 class ReportData:
     period: Period
     as_of: datetime | None  # UTC
@@ -147,6 +207,11 @@ class ReportData:
     status_unknown: int  # tickets at end_at that never had a status: neither solved nor backlog
     oldest_unresolved: list[OpenTicket]
     agent_names: int  # agents the optional seed names
+    breaches: list[Breach]  # the most overdue
+    breached: int  # tickets of the period past a target
+    calendars: list[Calendar]
+    policies: list[PolicyTarget]
+    unknown_policy_tickets: int  # the period's tickets whose policy and priority have no row
 
     @property
     def resolutions(self) -> int:
@@ -194,6 +259,7 @@ def collect(con: duckdb.DuckDBPyConnection, period: Period | None = None) -> Rep
         status_unknown=_status_unknown(con, end_at),
         oldest_unresolved=_oldest_unresolved(con, categories, end_at, zone, names),
         agent_names=con.execute(f"select count(*) from {names}").fetchone()[0],
+        **_sla(con, tickets, bounds, zone, names, period.time_zone),
     )
 
 
@@ -315,7 +381,16 @@ def _end_at(
     return min(as_of, midnight)
 
 
-STATISTICS = """
+SLA_COUNTS = """
+    count(*) filter (where first_response_sla_status = 'met'),
+    count(*) filter (where first_response_sla_status = 'breached'),
+    count(*) filter (where first_response_sla_status = 'pending'),
+    count(*) filter (where resolution_sla_status = 'met'),
+    count(*) filter (where resolution_sla_status = 'breached'),
+    count(*) filter (where resolution_sla_status = 'pending')
+"""
+STATISTICS = (
+    """
     count(*) as tickets,
     count(*) filter (where is_created_in_window) as created_in_window,
     count(*) filter (where is_resolved) as solved,
@@ -326,8 +401,14 @@ STATISTICS = """
     count(resolution_seconds),
     quantile_cont(resolution_seconds, [0.5, 0.9]),
     count(*) filter (where not is_created_in_window and first_response_at is not null),
-    count(*) filter (where not is_created_in_window and is_resolved)
+    count(*) filter (where not is_created_in_window and is_resolved),
+    count(first_response_business_seconds),
+    quantile_cont(first_response_business_seconds, [0.5, 0.9]),
+    count(resolution_business_seconds),
+    quantile_cont(resolution_business_seconds, [0.5, 0.9]),
 """
+    + SLA_COUNTS
+)
 
 
 def _stat(count: int, quantiles: list[float] | None) -> Stat:
@@ -372,7 +453,10 @@ def _segments(
 
 
 def _segment(key: object, label: str, numbers: list) -> Segment:
-    tickets, created, solved, ever, reopened, fr_n, fr_q, res_n, res_q, fr_out, res_out = numbers
+    tickets, created, solved, ever, reopened, fr_n, fr_q, res_n, res_q, fr_out, res_out = numbers[
+        :11
+    ]
+    fr_bn, fr_bq, res_bn, res_bq, *sla = numbers[11:]
     return Segment(
         key,
         label,
@@ -385,6 +469,10 @@ def _segment(key: object, label: str, numbers: list) -> Segment:
         _stat(res_n, res_q),
         fr_out,
         res_out,
+        _stat(fr_bn, fr_bq),
+        _stat(res_bn, res_bq),
+        Share(*sla[:3]),
+        Share(*sla[3:]),
     )
 
 
@@ -435,12 +523,15 @@ def _weeks(con: duckdb.DuckDBPyConnection, tickets: str, bounds: list) -> list[W
                 count(first_response_seconds) as first_responses,
                 quantile_cont(first_response_seconds, [0.5, 0.9]) as first_response,
                 count(resolution_seconds) as resolutions,
-                quantile_cont(resolution_seconds, [0.5, 0.9]) as resolution
+                quantile_cont(resolution_seconds, [0.5, 0.9]) as resolution,
+                {SLA_COUNTS}
             from period_tickets
             group by week_start
         )
         select weeks.*, coalesce(cohorts.first_responses, 0), cohorts.first_response,
-            coalesce(cohorts.resolutions, 0), cohorts.resolution
+            coalesce(cohorts.resolutions, 0), cohorts.resolution,
+            cohorts.* exclude (week_start, first_responses, first_response, resolutions,
+                resolution)
         from weeks
         left join cohorts on weeks.week_start = cohorts.week_start
         order by weeks.week_start
@@ -448,8 +539,19 @@ def _weeks(con: duckdb.DuckDBPyConnection, tickets: str, bounds: list) -> list[W
         [*bounds, *bounds],
     ).fetchall()
     return [
-        Week(start, days, missing, partial, created, resolved, _stat(fr_n, fr), _stat(res_n, res))
-        for start, days, missing, partial, created, resolved, fr_n, fr, res_n, res in rows
+        Week(
+            start,
+            days,
+            missing,
+            partial,
+            created,
+            resolved,
+            _stat(fr_n, fr),
+            _stat(res_n, res),
+            Share(*(count or 0 for count in sla[:3])),
+            Share(*(count or 0 for count in sla[3:])),
+        )
+        for start, days, missing, partial, created, resolved, fr_n, fr, res_n, res, *sla in rows
     ]
 
 
@@ -575,3 +677,185 @@ def _oldest_unresolved(
             name,
         ) in rows
     ]
+
+
+SEEDS = {
+    "hours": "seeds.ticketflow_business_hours",
+    "holidays": "seeds.ticketflow_holidays",
+    "policies": "seeds.ticketflow_sla_policies",
+}
+BREACHES_SHOWN = 10
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _sla(
+    con: duckdb.DuckDBPyConnection,
+    tickets: str,
+    bounds: list,
+    zone: str,
+    names: str,
+    account_zone: str,
+) -> dict:
+    """The SLA breaches and the calendars and policies the period's tickets use."""
+    overdue = """greatest(
+        case when first_response_sla_status = 'breached' then first_response_sla_elapsed_seconds
+            - period_tickets.first_response_target_seconds end,
+        case when resolution_sla_status = 'breached' then resolution_sla_elapsed_seconds
+            - period_tickets.resolution_target_seconds end)"""
+    breached = "first_response_sla_status = 'breached' or resolution_sla_status = 'breached'"
+    rows = con.execute(
+        f"""
+        with period_tickets as ({tickets})
+        select ticket_id, {_local("created_at", zone)}, period_tickets.priority, group_name,
+            agent_id, agent_name, applied_sla_policy, first_response_sla_status = 'breached',
+            resolution_sla_status = 'breached', {overdue} as overdue,
+            policies.is_business_hours
+        from period_tickets
+        left join {SEEDS["policies"]} as policies
+            on period_tickets.applied_sla_policy = policies.sla_policy
+            and period_tickets.priority = policies.priority
+        where {breached}
+        order by overdue desc, ticket_id
+        limit {BREACHES_SHOWN}
+        """,
+        bounds,
+    ).fetchall()
+    agent = next(d for d in DIMENSIONS if d.key == "agent")
+    breaches = [
+        Breach(
+            ticket_id,
+            created,
+            priority,
+            clean_label(group) if group is not None else None,
+            _label(agent, agent_id, None, name),
+            clean_label(policy),
+            bool(first),
+            bool(resolution),
+            late,
+            business,
+        )
+        for (
+            ticket_id,
+            created,
+            priority,
+            group,
+            agent_id,
+            name,
+            policy,
+            first,
+            resolution,
+            late,
+            business,
+        ) in rows
+    ]
+    count = con.execute(
+        f"with period_tickets as ({tickets}) select count(*) from period_tickets where {breached}",
+        bounds,
+    ).fetchone()[0]
+    return {
+        "breaches": breaches,
+        "breached": count,
+        "calendars": _calendars(con, tickets, bounds, account_zone),
+        **_policies(con, tickets, bounds),
+    }
+
+
+def _calendars(
+    con: duckdb.DuckDBPyConnection, tickets: str, bounds: list, account_zone: str
+) -> list[Calendar]:
+    used = con.execute(
+        f"""
+        with period_tickets as ({tickets})
+        select business_calendar, count(*) from period_tickets
+        group by business_calendar order by business_calendar nulls last
+        """,
+        bounds,
+    ).fetchall()
+    hours = con.execute(
+        f"""
+        select calendar, time_zone, weekday, cast(start_time as varchar),
+            cast(end_time as varchar)
+        from {SEEDS["hours"]}
+        order by calendar, weekday, start_time, end_time
+        """
+    ).fetchall()
+    holidays = dict(
+        con.execute(
+            f"""
+            select calendar, count(*) from {SEEDS["holidays"]}
+            where holiday_date between ? and ?
+            group by calendar
+            """,
+            bounds,
+        ).fetchall()
+    )
+    calendars = []
+    for calendar, tickets_count in used:
+        rows = [row for row in hours if row[0] == calendar]
+        zones = sorted({(row[1] or "").strip() or account_zone for row in rows})
+        calendars.append(
+            Calendar(
+                clean_label(calendar) if calendar is not None else "(none)",
+                tickets_count,
+                ", ".join(zones) or "-",
+                _hours_label([(weekday, start, end) for _, _, weekday, start, end in rows]),
+                holidays.get(calendar, 0),
+            )
+        )
+    return calendars
+
+
+def _hours_label(rows: list[tuple[int, str, str]]) -> str:
+    """Working periods by weekday, runs of days with the same hours joined: 'Mon-Fri
+    09:00-17:00'; none: 'no working hours'."""
+    by_day: dict[int, str] = {}
+    for weekday, start, end in rows:
+        period = f"{str(start)[:5]}-{str(end)[:5]}"
+        by_day[weekday] = f"{by_day[weekday]}, {period}" if weekday in by_day else period
+    runs: list[list] = []
+    for weekday in sorted(by_day):
+        if runs and runs[-1][1] == weekday - 1 and runs[-1][2] == by_day[weekday]:
+            runs[-1][1] = weekday
+        else:
+            runs.append([weekday, weekday, by_day[weekday]])
+    parts = [
+        f"{WEEKDAYS[first - 1]}{'-' + WEEKDAYS[last - 1] if last > first else ''} {hours}"
+        for first, last, hours in runs
+    ]
+    return "; ".join(parts) or "no working hours"
+
+
+def _policies(con: duckdb.DuckDBPyConnection, tickets: str, bounds: list) -> dict:
+    rows = con.execute(
+        f"""
+        with period_tickets as ({tickets}),
+        used as (
+            select applied_sla_policy as sla_policy, priority, count(*) as tickets
+            from period_tickets
+            group by applied_sla_policy, priority
+        )
+        select policies.sla_policy, policies.priority, coalesce(used.tickets, 0),
+            policies.first_response_target_seconds, policies.resolution_target_seconds,
+            policies.is_business_hours
+        from {SEEDS["policies"]} as policies
+        left join used
+            on policies.sla_policy = used.sla_policy and policies.priority = used.priority
+        where policies.sla_policy in (select sla_policy from used)
+        order by policies.sla_policy, policies.priority desc
+        """,
+        bounds,
+    ).fetchall()
+    unknown = con.execute(
+        f"""
+        with period_tickets as ({tickets})
+        select count(*) from period_tickets
+        where not exists (
+            select 1 from {SEEDS["policies"]} as policies
+            where policies.sla_policy = period_tickets.applied_sla_policy
+                and policies.priority = period_tickets.priority
+        )
+        """,
+        bounds,
+    ).fetchone()[0]
+    policies = [PolicyTarget(clean_label(policy), *rest) for policy, *rest in rows]
+    return {"policies": policies, "unknown_policy_tickets": unknown}

@@ -19,22 +19,36 @@ from ticketflow.report.catalogue import (
     category_label,
     priority_label,
 )
-from ticketflow.report.queries import OLDEST_UNRESOLVED, ReportData, Segment, Stat
+from ticketflow.report.queries import (
+    OLDEST_UNRESOLVED,
+    ReportData,
+    Segment,
+    Share,
+    Stat,
+)
 from ticketflow.report.units import (
     format_count,
     format_date,
     format_duration,
+    format_hours,
     format_local_time,
     format_share,
 )
 
-Kind = Literal["text", "count", "duration", "share", "date", "time"]
+# "hours": a duration in hours, for business hours and SLA targets (24 h of business time is
+# three working days, not one day).
+Kind = Literal["text", "count", "duration", "hours", "share", "date", "time"]
 RANKED_SHOWN = 15  # agents and groups shown in text and HTML (report.csv has all)
+MEDIANS = (
+    "Medians, in calendar time and in business hours (bh, the ticket's calendar); SLA: share"
+    " met of met and breached."
+)
 
 FORMATTERS = {
     "text": lambda value: "-" if value is None else str(value),
     "count": format_count,
     "duration": format_duration,
+    "hours": format_hours,
     "share": format_share,
     "date": format_date,
     "time": format_local_time,
@@ -82,11 +96,19 @@ class Content:
     ranked: list[Table]  # groups, agents
     breakdowns: list[Table]  # priority, channel, ticket type, issue type, product
     absent: list[str] = field(default_factory=list)  # dimensions no ticket of the period has
-    tickets: list[Table] = field(default_factory=list)  # oldest unresolved
+    tickets: list[Table] = field(default_factory=list)  # oldest unresolved, SLA breaches
+    rules: list[Table] = field(default_factory=list)  # the calendars and SLA policies used
 
     @property
     def tables(self) -> list[Table]:
-        return [self.weekly, self.backlog, *self.ranked, *self.breakdowns, *self.tickets]
+        return [
+            self.weekly,
+            self.backlog,
+            *self.ranked,
+            *self.breakdowns,
+            *self.tickets,
+            *self.rules,
+        ]
 
 
 def format_cell(column: Column, value: object) -> str:
@@ -97,7 +119,7 @@ def raw_cell(column: Column, value: object) -> object:
     """The value for report.csv: numbers as numbers (seconds, shares 0-1), dates ISO."""
     if value is None:
         return ""
-    if column.kind == "duration":
+    if column.kind in ("duration", "hours"):
         return f"{value:.1f}".removesuffix(".0")
     if column.kind == "share":
         return f"{value:.4f}"
@@ -126,7 +148,8 @@ def build(data: ReportData) -> Content:
         ranked=ranked,
         breakdowns=breakdowns,
         absent=absent,
-        tickets=[_oldest(data)],
+        tickets=[_oldest(data), _breaches(data)],
+        rules=[_calendars(data), _policies(data)],
     )
 
 
@@ -158,13 +181,27 @@ def _headline(data: ReportData) -> list[Figure]:
             f"{o.reopened:,} of {o.ever_resolved:,} tickets resolved at least once",
         ),
         _duration_figure("first_response", "First response", o.first_response),
+        _duration_figure(
+            "first_response_business", "First response, business hours", o.first_response_business
+        ),
         _duration_figure("resolution", "Resolution", o.resolution),
+        _duration_figure(
+            "resolution_business", "Resolution, business hours", o.resolution_business
+        ),
+        _share_figure("first_response_sla", "First response SLA", o.first_response_sla),
+        _share_figure("resolution_sla", "Resolution SLA", o.resolution_sla),
     ]
 
 
 def _duration_figure(key: str, label: str, stat: Stat) -> Figure:
-    note = f"p90 {format_duration(stat.p90)}, {stat.count:,} tickets"
-    return Figure(f"{key}_median_seconds", f"{label} median", "duration", stat.median, note)
+    kind = "hours" if key.endswith("_business") else "duration"
+    note = f"p90 {FORMATTERS[kind](stat.p90)}, {stat.count:,} tickets"
+    return Figure(f"{key}_median_seconds", f"{label}, median", kind, stat.median, note)
+
+
+def _share_figure(key: str, label: str, share: Share) -> Figure:
+    note = f"met {share.met:,}, breached {share.breached:,}; {share.pending:,} pending"
+    return Figure(f"{key}_compliance_share", f"{label} met", "share", share.compliance, note)
 
 
 def _notes(data: ReportData) -> list[str]:
@@ -204,6 +241,8 @@ def _weekly(data: ReportData) -> Table:
         Column("first_response_p90_seconds", "1st resp. p90", "duration"),
         Column("resolution_median_seconds", "Resol. median", "duration"),
         Column("resolution_p90_seconds", "Resol. p90", "duration"),
+        Column("first_response_sla_compliance_share", "SLA 1st resp.", "share"),
+        Column("resolution_sla_compliance_share", "SLA resol.", "share"),
     )
     rows = [
         (
@@ -216,6 +255,8 @@ def _weekly(data: ReportData) -> Table:
             week.first_response.p90,
             week.resolution.median,
             week.resolution.p90,
+            week.first_response_sla.compliance,
+            week.resolution_sla.compliance,
         )
         for week in data.weeks
     ]
@@ -225,7 +266,8 @@ def _weekly(data: ReportData) -> Table:
         columns,
         rows,
         "Account-local weeks from Monday. Created and resolutions: counts of the days an export"
-        " covers. First response and resolution: the tickets created in the week.",
+        " covers. First response, resolution and SLA (share met of met and breached): the"
+        " tickets created in the week, in calendar time.",
     )
 
 
@@ -269,8 +311,12 @@ def _segment_table(dimension: Dimension, segments: list[Segment], named: bool) -
         *key_columns,
         Column("tickets", "Tickets", "count"),
         Column("solved", "Solved", "count"),
-        Column("first_response_median_seconds", "1st resp. median", "duration"),
-        Column("resolution_median_seconds", "Resol. median", "duration"),
+        Column("first_response_median_seconds", "1st resp.", "duration"),
+        Column("first_response_business_median_seconds", "1st resp. bh", "hours"),
+        Column("resolution_median_seconds", "Resol.", "duration"),
+        Column("resolution_business_median_seconds", "Resol. bh", "hours"),
+        Column("first_response_sla_compliance_share", "SLA 1st resp.", "share"),
+        Column("resolution_sla_compliance_share", "SLA resol.", "share"),
         Column("reopen_rate_share", "Reopen rate", "share"),
     )
     rows = [
@@ -280,7 +326,11 @@ def _segment_table(dimension: Dimension, segments: list[Segment], named: bool) -
             segment.tickets,
             segment.solved,
             segment.first_response.median,
+            segment.first_response_business.median,
             segment.resolution.median,
+            segment.resolution_business.median,
+            segment.first_response_sla.compliance,
+            segment.resolution_sla.compliance,
             segment.reopen_rate,
         )
         for segment in segments
@@ -294,10 +344,10 @@ def _segment_table(dimension: Dimension, segments: list[Segment], named: bool) -
             if shown
             else ""
         )
-        note = f"Ranked by tickets solved.{more}"
+        note = f"Ranked by tickets solved. {MEDIANS}{more}"
         title = f"{dimension.title}s ranked"
     else:
-        shown, note, title = None, "", f"By {dimension.title.lower()}"
+        shown, note, title = None, MEDIANS, f"By {dimension.title.lower()}"
     return Table(dimension.key, title, columns, rows, note, shown)
 
 
@@ -330,4 +380,105 @@ def _oldest(data: ReportData) -> Table:
         rows,
         "At the end of the period. A ticket created before the exports shows its first"
         " activity as created, and no age.",
+    )
+
+
+def _breaches(data: ReportData) -> Table:
+    columns = (
+        Column("ticket_id", "Ticket", "text"),
+        Column("created_at_local", "Created", "time"),
+        Column("breached", "Breached", "text"),
+        Column("overdue_seconds", "Over target by", "hours"),
+        Column("clock", "Clock", "text"),
+        Column("sla_policy", "Policy", "text"),
+        Column("priority", "Priority", "text"),
+        Column("group", "Group", "text"),
+        Column("agent", "Agent", "text"),
+    )
+    rows = [
+        (
+            b.ticket_id,
+            b.created_at,
+            " and ".join(
+                name
+                for name, hit in (
+                    ("first response", b.first_response_breached),
+                    ("resolution", b.resolution_breached),
+                )
+                if hit
+            ),
+            b.overdue_seconds,
+            "business hours" if b.is_business_hours else "calendar",
+            b.sla_policy,
+            priority_label(b.priority),
+            b.group_name or "(no group)",
+            b.agent,
+        )
+        for b in data.breaches
+    ]
+    shown = f"the {len(rows)} most overdue of {data.breached:,}" if data.breached else "none"
+    return Table(
+        "sla_breaches",
+        f"SLA breaches ({shown})",
+        columns,
+        rows,
+        "Tickets created in the period past a first response or resolution target, the most"
+        " overdue first (by the policy's clock).",
+    )
+
+
+def _calendars(data: ReportData) -> Table:
+    columns = (
+        Column("calendar", "Calendar", "text"),
+        Column("tickets", "Tickets", "count"),
+        Column("time_zone", "Time zone", "text"),
+        Column("hours", "Working hours", "text"),
+        Column("holidays", "Holidays in the period", "count"),
+    )
+    rows = [(c.calendar, c.tickets, c.time_zone, c.hours, c.holidays) for c in data.calendars]
+    return Table(
+        "calendars",
+        "Business calendars used",
+        columns,
+        rows,
+        "Business hours count a ticket's time in its calendar (that of its current group, else"
+        " default): seeds ticketflow_business_hours, ticketflow_holidays,"
+        " ticketflow_group_calendars.",
+    )
+
+
+def _policies(data: ReportData) -> Table:
+    columns = (
+        Column("sla_policy", "Policy", "text"),
+        Column("priority", "Priority", "text"),
+        Column("tickets", "Tickets", "count"),
+        Column("first_response_target_seconds", "First response target", "hours"),
+        Column("resolution_target_seconds", "Resolution target", "hours"),
+        Column("clock", "Clock", "text"),
+    )
+    rows = [
+        (
+            p.sla_policy,
+            priority_label(p.priority),
+            p.tickets,
+            p.first_response_target_seconds,
+            p.resolution_target_seconds,
+            "business hours" if p.is_business_hours else "calendar",
+        )
+        for p in data.policies
+    ]
+    unknown = (
+        f" {data.unknown_policy_tickets:,} tickets have no target (no row for their policy"
+        " and priority, or no priority): no SLA status."
+        if data.unknown_policy_tickets
+        else ""
+    )
+    return Table(
+        "sla_policies",
+        "SLA policies used",
+        columns,
+        rows,
+        "A ticket's policy is its last exported sla_policy when the seed ticketflow_sla_policies"
+        " names it, else default; its current priority picks the targets. The clock stops while"
+        f" the ticket waits (seed ticketflow_status_categories, is_sla_clock_running).{unknown}",
     )

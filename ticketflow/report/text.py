@@ -38,9 +38,13 @@ def title_lines(data: ReportData) -> list[str]:
         period = "no days in the data"
     else:
         period = f"{format_date(data.first_day)} to {format_date(data.last_day)}"
+    calendars = ", ".join(c.calendar for c in data.calendars) or "-"
+    policies = ", ".join(dict.fromkeys(p.sla_policy for p in data.policies)) or "-"
     return [
         f"Period: {period} (account-local days, {zone}); as of {format_time(data.as_of)}.",
         f"Local times are in {zone}; the backlog is at {_local_end(data)}.",
+        f"Business hours by calendar {calendars}; SLA policy {policies} (the last section says"
+        " how they count).",
     ]
 
 

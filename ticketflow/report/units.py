@@ -32,6 +32,17 @@ def _unit_index(total: int) -> int:
     return next((i for i, (_, size) in enumerate(UNITS) if total >= size), len(UNITS) - 1)
 
 
+def format_hours(seconds: float | None) -> str:
+    """A business-hours duration in hours, never days (24 business hours are not a day):
+    86400 -> '24h', 171000 -> '47h 30m', under an hour as `format_duration`."""
+    if seconds is None or abs(seconds) < 3_600:
+        return format_duration(seconds)
+    sign = "-" if seconds < 0 else ""
+    minutes = math.floor(abs(seconds) / 60 + 0.5)
+    hours, rest = divmod(minutes, 60)
+    return f"{sign}{hours:,}h" + (f" {rest}m" if rest else "")
+
+
 def format_count(value: int | None) -> str:
     return "-" if value is None else f"{value:,}"
 
