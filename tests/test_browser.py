@@ -100,7 +100,7 @@ def test_handmade_report_in_chromium(browser, handmade_marts: Path, tmp_path: Pa
     html = write_report(handmade_marts, tmp_path / "report.html")
     drawn = _check_in_browser(browser, html, "handmade")
     _assert_drawn(drawn, html)
-    assert len(drawn["charts"]) == 7
+    assert len(drawn["charts"]) == 10
 
 
 def test_real_files_report_in_chromium(browser, real_marts: Path, tmp_path: Path) -> None:

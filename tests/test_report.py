@@ -538,7 +538,8 @@ def test_the_report_states_the_calendars_and_policies_it_used(
             "insert into seeds.ticketflow_holidays values ('default', date '2026-05-01', 'y')"
         )
         con.execute(
-            "insert into seeds.ticketflow_business_hours values ('default', '', 6, '10:00', '14:00')"
+            "insert into seeds.ticketflow_business_hours"
+            " values ('default', '', 6, '10:00', '14:00')"
         )
     text = write_report(handmade_marts, tmp_path / "report.txt").read_text()
     assert "Business hours by calendar default; SLA policy default, strict" in text

@@ -266,8 +266,8 @@ def _weekly(data: ReportData) -> Table:
         columns,
         rows,
         "Account-local weeks from Monday. Created and resolutions: counts of the days an export"
-        " covers. First response, resolution and SLA (share met of met and breached): the"
-        " tickets created in the week, in calendar time.",
+        " covers. First response and resolution (calendar time) and SLA (share met of met and"
+        " breached): the tickets created in the week.",
     )
 
 
