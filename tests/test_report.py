@@ -516,7 +516,7 @@ def test_sla_breaches_most_overdue_first(handmade_marts: Path, tmp_path: Path) -
         [
             "1",
             "2026-04-15 08:00",
-            "first response and resolution",
+            "both",
             "30m",
             "calendar",
             "strict",

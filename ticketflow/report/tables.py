@@ -399,13 +399,8 @@ def _breaches(data: ReportData) -> Table:
         (
             b.ticket_id,
             b.created_at,
-            " and ".join(
-                name
-                for name, hit in (
-                    ("first response", b.first_response_breached),
-                    ("resolution", b.resolution_breached),
-                )
-                if hit
+            {(True, True): "both", (True, False): "first response"}.get(
+                (b.first_response_breached, b.resolution_breached), "resolution"
             ),
             b.overdue_seconds,
             "business hours" if b.is_business_hours else "calendar",
