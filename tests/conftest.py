@@ -10,7 +10,7 @@ import duckdb
 import pytest
 import yaml
 
-from ticketflow.report.units import format_duration, format_share
+from ticketflow.report.units import format_duration, format_hours, format_share
 
 # --- the shared Freshdesk files (../shared/fixtures beside the repository) ------------------
 
@@ -117,7 +117,10 @@ def _expected_report_cells(db_path: Path, where: str = "true") -> list[str]:
     return [
         f"{tickets:,}",
         f"{solved:,}",
-        *(format_duration(median) for median in medians),
+        *(
+            (format_hours if business else format_duration)(median)
+            for median, business in zip(medians, (False, True, False, True), strict=True)
+        ),
         *(
             format_share(part / whole if whole else None)
             for part, whole in ((fr_met, fr_decided), (res_met, res_decided), (reopened, ever))
