@@ -374,17 +374,11 @@ def report(
     time_zone: TimeZoneOption = None,
     quiet: QuietOption = False,
 ) -> None:
-<<<<<<< HEAD
-    """Write the ticket metrics report from the marts (run `dbt build` first)."""
-    from ticketflow.files import check_replaceable
-    from ticketflow.report import write_report
-
-    write_report(_db(db), check_replaceable(output))
-=======
     """Write the ticket report from the marts (run `dbt build` first).
 
     The period's days are account-local: give --time-zone as to `build` (the report checks
     that the marts' days are that zone's)."""
+    from ticketflow.files import check_replaceable
     from ticketflow.report import Period, write_report
 
     period = Period(
@@ -392,8 +386,7 @@ def report(
         since=since.date() if since else None,
         until=until.date() if until else None,
     )
-    write_report(_db(db), output, period)
->>>>>>> report
+    write_report(_db(db), check_replaceable(output), period)
     if not quiet:
         typer.echo(f"Report written to {output}", err=True)
 
