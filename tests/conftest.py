@@ -11,8 +11,7 @@ import jinja2
 import pytest
 import yaml
 
-from ticketflow.report.catalogue import METRICS
-from ticketflow.report.units import format_value
+from ticketflow.report.units import format_duration, format_hours, format_share
 
 # --- the shared Freshdesk files (../shared/fixtures beside the repository) ------------------
 
@@ -95,27 +94,48 @@ def handmade_marts(tmp_path: Path) -> Path:
     return db_path
 
 
-ReportCells = Callable[..., dict[str, list[str]]]
+ReportCells = Callable[..., list[str]]
 
 
-def _expected_report_cells(db_path: Path, where: str = "true") -> dict[str, list[str]]:
-    """count, mean, median, p90 per metric, computed here straight from fct_ticket_metrics."""
-    cells = {}
+def _expected_report_cells(db_path: Path, where: str = "true") -> list[str]:
+    """A breakdown row's cells after its label (tickets, solved, median first response in
+    calendar and business time, the same for resolution, SLA compliance of first response and
+    resolution, reopen rate), computed here straight from the marts."""
     with duckdb.connect(str(db_path), read_only=True) as con:
-        for metric in METRICS:
-            count, mean, median, p90 = con.execute(
-                f"select count(*), avg({metric.column}), median({metric.column}), "
-                f"quantile_cont({metric.column}, 0.9) from marts.fct_ticket_metrics "
-                f"where {metric.scope} and {where}"
-            ).fetchone()
-            cells[metric.column] = [
-                str(count),
-                *(format_value(metric, v) for v in (mean, median, p90)),
-            ]
-    return cells
+        row = con.execute(
+            f"""
+            select count(*), count(*) filter (where metrics.is_resolved),
+                median(metrics.first_response_seconds),
+                median(metrics.first_response_business_seconds),
+                median(metrics.resolution_seconds), median(metrics.resolution_business_seconds),
+                count(*) filter (where metrics.first_response_sla_status = 'met'),
+                count(*) filter (where metrics.first_response_sla_status in ('met', 'breached')),
+                count(*) filter (where metrics.resolution_sla_status = 'met'),
+                count(*) filter (where metrics.resolution_sla_status in ('met', 'breached')),
+                count(*) filter (where metrics.reopen_count > 0),
+                count(*) filter (where metrics.resolution_count > 0)
+            from marts.fct_ticket_metrics as metrics
+            inner join marts.dim_tickets as tickets on metrics.ticket_id = tickets.ticket_id
+            where {where}
+            """
+        ).fetchone()
+    tickets, solved, *medians = row[:6]
+    fr_met, fr_decided, res_met, res_decided, reopened, ever = row[6:]
+    return [
+        f"{tickets:,}",
+        f"{solved:,}",
+        *(
+            (format_hours if business else format_duration)(median)
+            for median, business in zip(medians, (False, True, False, True), strict=True)
+        ),
+        *(
+            format_share(part / whole if whole else None)
+            for part, whole in ((fr_met, fr_decided), (res_met, res_decided), (reopened, ever))
+        ),
+    ]
 
 
 @pytest.fixture
 def report_cells() -> ReportCells:
-    """`report_cells(db, where="true")`: the report's expected cells per metric column."""
+    """`report_cells(db, where="true")`: a breakdown row's expected cells after its label."""
     return _expected_report_cells
