@@ -6,7 +6,8 @@ After a build, the marts are copied to
 - `serve.duckdb` next to the working file: written as a temporary file in the same directory,
   then moved over the old one with `os.replace` (atomic on one filesystem). A reader that has
   the old file open keeps reading it; the next connection sees the new one. The file is made
-  read-only (mode 0444): connect to it with DuckDB's read-only access mode.
+  read-only (mode 0444): connect to it with DuckDB's read-only access mode. Each mart keeps
+  its table and column comments (the dbt descriptions, written by persist_docs).
 - `parquet/` next to it, one `<mart>.parquet` per mart: `parquet` is a symbolic link to a
   generation directory `.parquet-<id>`. A new generation is written in full, then the link is
   replaced atomically; the previous generation is kept (a reader may still be listing it) and
@@ -95,6 +96,7 @@ def _copy_marts(db_path: Path, serve_tmp: Path, generation: Path) -> dict[str, i
             con.execute(
                 f"create table {marts.SCHEMA}.{name} as select * from {source} order by {order}"
             )
+            _copy_comments(con, "warehouse", name)
             parquet = marts.sql_path(generation / f"{name}.parquet")
             con.execute(
                 f"copy {marts.SCHEMA}.{name} to {parquet} (format parquet, compression zstd)"
@@ -103,6 +105,33 @@ def _copy_marts(db_path: Path, serve_tmp: Path, generation: Path) -> dict[str, i
         con.execute("detach warehouse")
         con.execute("checkpoint")
     return rows
+
+
+def _copy_comments(con: duckdb.DuckDBPyConnection, catalog: str, name: str) -> None:
+    """Put the mart's table and column comments in `catalog` (the descriptions that dbt's
+    persist_docs wrote) on its published copy: `create table as` does not carry them."""
+    (table_comment,) = con.execute(
+        "select comment from duckdb_tables() "
+        "where database_name = ? and schema_name = ? and table_name = ?",
+        [catalog, marts.SCHEMA, name],
+    ).fetchone() or (None,)
+    if table_comment:
+        con.execute(f"comment on table {marts.SCHEMA}.{name} is {_sql_string(table_comment)}")
+    columns = con.execute(
+        "select column_name, comment from duckdb_columns() "
+        "where database_name = ? and schema_name = ? and table_name = ? and comment <> '' "
+        "order by column_index",
+        [catalog, marts.SCHEMA, name],
+    ).fetchall()
+    for column, comment in columns:
+        con.execute(
+            f'comment on column {marts.SCHEMA}.{name}."{column}" is {_sql_string(comment)}'
+        )
+
+
+def _sql_string(text: str) -> str:
+    """`text` as a SQL string literal (COMMENT ON takes no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _replace_file(new: Path, target: Path) -> None:
