@@ -124,9 +124,7 @@ def _copy_comments(con: duckdb.DuckDBPyConnection, catalog: str, name: str) -> N
         [catalog, marts.SCHEMA, name],
     ).fetchall()
     for column, comment in columns:
-        con.execute(
-            f'comment on column {marts.SCHEMA}.{name}."{column}" is {_sql_string(comment)}'
-        )
+        con.execute(f'comment on column {marts.SCHEMA}.{name}."{column}" is {_sql_string(comment)}')
 
 
 def _sql_string(text: str) -> str:
