@@ -7,11 +7,12 @@ direct reading of SPEC.md's definitions (`expected_ticket`), independent of the 
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 import shutil
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -732,3 +733,179 @@ def test_generated_history_seen_from_a_later_day_has_no_creation_metrics(
         "  where first_response_at is not null and is_created_in_window)",
     )[0]
     assert counted == expected
+
+
+# --- business hours and SLA ---------------------------------------------------------------------
+
+SEEDS = Path(__file__).parents[1] / "dbt_project" / "seeds"
+
+
+def business_seconds(start: datetime, end: datetime, zone: str) -> int:
+    """Business seconds of [start, end) (naive UTC) in the shipped calendar, Monday-Friday
+    09:00-17:00 in `zone`: each local working day's period converted to UTC with the offset
+    in force at its wall times (zoneinfo), overlaps summed. A direct reading of SPEC.md."""
+    local = ZoneInfo(zone)
+    day = start.replace(tzinfo=UTC).astimezone(local).date() - timedelta(days=1)
+    last = end.replace(tzinfo=UTC).astimezone(local).date() + timedelta(days=1)
+    total = 0.0
+    while day <= last:
+        if day.isoweekday() <= 5:
+            opens, closes = (
+                datetime.combine(day, time(hour), local).astimezone(UTC).replace(tzinfo=None)
+                for hour in (9, 17)
+            )
+            total += max(0.0, (min(end, closes) - max(start, opens)).total_seconds())
+        day += timedelta(days=1)
+    return int(total)
+
+
+def shipped_targets() -> dict[int, tuple[int, int]]:
+    """The shipped `default` policy: priority -> (first response, resolution) targets."""
+    with (SEEDS / "ticketflow_sla_policies.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["sla_policy"] for row in rows} == {"default"}
+    assert {row["is_business_hours"] for row in rows} == {"true"}
+    return {
+        int(row["priority"]): (
+            int(row["first_response_target_seconds"]),
+            int(row["resolution_target_seconds"]),
+        )
+        for row in rows
+    }
+
+
+def sla_status(elapsed: int | None, target: int | None, done: bool) -> str | None:
+    if elapsed is None or target is None:
+        return None
+    return "breached" if elapsed > target else "met" if done else "pending"
+
+
+def test_business_seconds_of_real_intervals_match_the_calendar(real_build: Built) -> None:
+    """Every interval of the real files, measured against the shipped calendar in the
+    account's zone by the reference above."""
+    intervals = query(
+        real_build.db,
+        "select started_at, ended_at, business_seconds_in_status"
+        " from marts.fct_ticket_status_intervals",
+    )
+    assert len(intervals) == 54
+    assert [row[2] for row in intervals] == [
+        business_seconds(start, end, REAL_TIME_ZONE) for start, end, _ in intervals
+    ]
+    # Some intervals lie partly outside hours, so the check is not calendar seconds again.
+    assert any(row[2] < (row[1] - row[0]).total_seconds() for row in intervals)
+    assert query(real_build.db, "select distinct business_calendar from marts.dim_tickets") == [
+        ("default",)
+    ]
+
+
+def test_real_tickets_business_metrics_and_sla_follow_the_definitions(real_build: Built) -> None:
+    targets = shipped_targets()
+    tickets = query(
+        real_build.db,
+        "select ticket_id, created_at, is_created_in_window, priority, is_resolved, as_of,"
+        " first_response_at, first_resolution_at, last_resolution_at,"
+        " first_response_business_seconds, first_resolution_business_seconds,"
+        " resolution_business_seconds, first_response_target_seconds,"
+        " resolution_target_seconds, first_response_sla_elapsed_seconds,"
+        " first_response_sla_status, resolution_sla_elapsed_seconds, resolution_sla_status"
+        " from marts.fct_ticket_metrics order by ticket_id",
+    )
+    running = {
+        row["status_category"]
+        for row in csv.DictReader((SEEDS / "ticketflow_status_categories.csv").open())
+        if row["is_sla_clock_running"] == "true"
+    }
+    intervals: dict[int, list[tuple]] = {}
+    for ticket_id, category, start, end in query(
+        real_build.db,
+        "select ticket_id, status_category, started_at, ended_at"
+        " from marts.fct_ticket_status_intervals",
+    ):
+        intervals.setdefault(ticket_id, []).append((category, start, end))
+    statuses = []
+    for row in tickets:
+        (ticket_id, created, known, priority, solved, as_of, response, first, last) = row[:9]
+
+        def since_creation(end: datetime | None, created: datetime = created) -> int | None:
+            return business_seconds(created, end, REAL_TIME_ZONE) if end else None
+
+        first_target, resolution_target = targets.get(priority, (None, None))
+        clock_fr = since_creation(response or as_of)
+        clock_res = sum(
+            business_seconds(start, end, REAL_TIME_ZONE)
+            for category, start, end in intervals.get(ticket_id, [])
+            if category in running
+        )
+        expected = (
+            since_creation(response) if known else None,
+            since_creation(first) if known else None,
+            since_creation(last) if known and solved else None,
+            first_target,
+            resolution_target,
+            clock_fr if known and first_target else None,
+            sla_status(clock_fr, first_target, response is not None) if known else None,
+            clock_res if known and resolution_target else None,
+            sla_status(clock_res, resolution_target, solved) if known else None,
+        )
+        assert row[9:] == expected, ticket_id
+        statuses.append((row[15], row[17]))
+    # The real files hold every outcome; the 25 tickets created before the exports none.
+    assert {status for pair in statuses for status in pair} == {"met", "breached", "pending", None}
+    assert sum(pair == (None, None) for pair in statuses) == 25
+
+
+def test_business_hours_of_a_ticket_open_over_a_year_through_dst_changes(tmp_path: Path) -> None:
+    """One ticket, open from a Monday in January 2025 to as_of in March 2026, in New York:
+    three DST changes and over a year of business days, counted in full (no cap)."""
+    zone = "America/New_York"
+    created = datetime(2025, 1, 6, 15, 30)  # 10:30 local
+    pending = datetime(2025, 11, 3, 13, 0)  # after the autumn change, 08:00 local
+    as_of = datetime(2026, 3, 10, 16, 0)  # after the spring change
+
+    def record(at: datetime, activity: dict) -> str:
+        stamp = at.strftime("%d-%m-%Y %H:%M:%S +0000")
+        return json.dumps(
+            {
+                "performed_at": stamp,
+                "ticket_id": 1,
+                "performer_type": "user",
+                "performer_id": 7,
+                "activity": activity,
+            }
+        )
+
+    data = tmp_path / "long.jsonl"
+    data.write_text(
+        "\n".join(
+            [
+                record(
+                    created,
+                    {"new_ticket": True, "status": "Open", "priority": 4, "requester_id": 9},
+                ),
+                record(pending, {"status": "Pending"}),
+            ]
+        )
+        + "\n"
+    )
+    db = tmp_path / "warehouse.duckdb"
+    load_with_cli(db, [data])
+    assert build(db, as_of=as_of, time_zone=zone, target_path=tmp_path / "target").ok
+    open_seconds = business_seconds(created, pending, zone)
+    pending_seconds = business_seconds(pending, as_of, zone)
+    assert open_seconds > 200 * 8 * 3600
+    assert query(
+        db,
+        "select business_seconds_open, business_seconds_pending,"
+        " first_response_sla_elapsed_seconds, resolution_sla_elapsed_seconds,"
+        " first_response_sla_status, resolution_sla_status from marts.fct_ticket_metrics",
+    ) == [
+        (
+            open_seconds,
+            pending_seconds,
+            open_seconds + pending_seconds,
+            open_seconds,
+            "breached",
+            "breached",
+        ),
+    ]

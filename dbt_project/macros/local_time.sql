@@ -8,13 +8,30 @@
     {{ return("'" ~ (var('account_time_zone', 'UTC') | string | trim | replace("'", "''")) ~ "'") }}
 {%- endmacro %}
 
-{#- The account-local date of a UTC timestamp. -#}
-{% macro local_date(utc_timestamp) -%}
-    {{ return(adapter.dispatch('local_date', 'ticketflow')(utc_timestamp)) }}
+{#- The local date of a UTC timestamp in `time_zone` (a SQL expression: a column or a
+    literal; default the account time zone). -#}
+{% macro local_date(utc_timestamp, time_zone=none) -%}
+    {{ return(adapter.dispatch('local_date', 'ticketflow')(
+        utc_timestamp, time_zone or account_time_zone()
+    )) }}
 {%- endmacro %}
 
-{% macro default__local_date(utc_timestamp) -%}
-    cast(({{ utc_timestamp }} at time zone 'UTC') at time zone {{ account_time_zone() }} as date)
+{% macro default__local_date(utc_timestamp, time_zone) -%}
+    cast(({{ utc_timestamp }} at time zone 'UTC') at time zone {{ time_zone }} as date)
+{%- endmacro %}
+
+{#- The UTC instant (timestamp without zone) of a wall-clock time in `time_zone` (a SQL
+    expression), with the offset in force at that wall time. -#}
+{% macro local_to_utc(local_timestamp, time_zone) -%}
+    {{ return(adapter.dispatch('local_to_utc', 'ticketflow')(local_timestamp, time_zone)) }}
+{%- endmacro %}
+
+{% macro default__local_to_utc(local_timestamp, time_zone) -%}
+    cast(
+        (cast({{ local_timestamp }} as {{ dbt.type_timestamp() }}) at time zone {{ time_zone }})
+            at time zone 'UTC'
+        as {{ dbt.type_timestamp() }}
+    )
 {%- endmacro %}
 
 {#- The UTC instant (timestamp without zone) at which an account-local date begins. -#}
@@ -23,9 +40,5 @@
 {%- endmacro %}
 
 {% macro default__local_midnight_utc(local_date_expression) -%}
-    cast(
-        (cast({{ local_date_expression }} as {{ dbt.type_timestamp() }})
-            at time zone {{ account_time_zone() }}) at time zone 'UTC'
-        as {{ dbt.type_timestamp() }}
-    )
+    {{ local_to_utc(local_date_expression, account_time_zone()) }}
 {%- endmacro %}

@@ -42,6 +42,12 @@ loads as (
 
 ),
 
+service_terms as (
+
+    select * from {{ ref('int_ticket_service_terms') }}
+
+),
+
 current_status as (
 
     select
@@ -83,6 +89,8 @@ final as (
         tickets.product,
         tickets.due_by_at,
         tickets.sla_policy,
+        service_terms.applied_sla_policy,
+        service_terms.business_calendar,
         tickets.is_deleted,
         tickets.first_activity_at,
         tickets.last_activity_at,
@@ -97,6 +105,8 @@ final as (
         on tickets.source = sources.source
     left join loads
         on tickets.last_load_id = loads.load_id
+    left join service_terms
+        on tickets.ticket_id = service_terms.ticket_id
     cross join as_of
 
 )

@@ -16,6 +16,12 @@ as_of as (
 
 ),
 
+business_clock as (
+
+    select * from {{ ref('int_business_clock_readings') }}
+
+),
+
 closed as (
 
     select
@@ -31,22 +37,32 @@ closed as (
 final as (
 
     select
-        activity_id as interval_id,
-        ticket_id,
-        change_sequence as interval_sequence,
-        status,
-        status_category,
-        is_status_mapped,
-        previous_status,
-        previous_status_category,
-        started_at,
-        ended_at,
-        {{ seconds_between('started_at', 'ended_at') }} as seconds_in_status,
-        is_current,
-        is_resolution,
-        is_reopen,
-        direction
+        closed.activity_id as interval_id,
+        closed.ticket_id,
+        closed.change_sequence as interval_sequence,
+        closed.status,
+        closed.status_category,
+        closed.is_status_mapped,
+        closed.previous_status,
+        closed.previous_status_category,
+        closed.started_at,
+        closed.ended_at,
+        {{ seconds_between('closed.started_at', 'closed.ended_at') }} as seconds_in_status,
+        clock_at_end.business_clock_seconds - clock_at_start.business_clock_seconds
+            as business_seconds_in_status,
+        closed.is_current,
+        closed.is_resolution,
+        closed.is_reopen,
+        closed.direction
     from closed
+    left join business_clock as clock_at_start
+        on
+            closed.ticket_id = clock_at_start.ticket_id
+            and closed.started_at = clock_at_start.read_at
+    left join business_clock as clock_at_end
+        on
+            closed.ticket_id = clock_at_end.ticket_id
+            and closed.ended_at = clock_at_end.read_at
 
 )
 
