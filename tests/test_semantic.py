@@ -31,6 +31,9 @@ METRICS = (
     "first_response_seconds_median",
     "first_response_seconds_p90",
     "resolution_seconds_median",
+    "first_response_business_seconds_median",
+    "first_response_sla_compliance",
+    "resolution_sla_compliance",
     "backlog_unresolved",
 )
 
@@ -126,7 +129,12 @@ def test_weekly_metrics_agree_with_the_marts(
             sum(case when is_created_in_window then 1 else 0 end),
             median(first_response_seconds),
             quantile_cont(first_response_seconds, 0.9),
-            median(resolution_seconds)
+            median(resolution_seconds),
+            median(first_response_business_seconds),
+            count(*) filter (where first_response_sla_status = 'met'),
+            count(*) filter (where first_response_sla_status in ('met', 'breached')),
+            count(*) filter (where resolution_sla_status = 'met'),
+            count(*) filter (where resolution_sla_status in ('met', 'breached'))
         from marts.fct_ticket_metrics
         group by all
         """,
@@ -159,7 +167,8 @@ def test_weekly_metrics_agree_with_the_marts(
     weeks = sorted({week_key(week) for week in (*tickets, *intervals, *days)})
     assert sorted(got) == weeks and len(weeks) >= 3
     for week, values in got.items():
-        created, median, p90, resolution = _at(tickets, week)
+        created, median, p90, resolution, business_median, *sla = _at(tickets, week)
+        response_met, response_decided, resolution_met, resolution_decided = sla
         resolved, resolutions, reopens = _at(intervals, week)
         day_created, day_resolutions, day_reopens, backlog = _at(days, week)
         # The daily summary counts the same events on its own local days.
@@ -173,6 +182,13 @@ def test_weekly_metrics_agree_with_the_marts(
             "first_response_seconds_median": median,
             "first_response_seconds_p90": p90,
             "resolution_seconds_median": resolution,
+            "first_response_business_seconds_median": business_median,
+            "first_response_sla_compliance": (
+                response_met / response_decided if response_decided else None
+            ),
+            "resolution_sla_compliance": (
+                resolution_met / resolution_decided if resolution_decided else None
+            ),
             "backlog_unresolved": backlog,
         }
         for metric in METRICS:
@@ -194,6 +210,12 @@ def test_weekly_metrics_agree_with_the_marts(
         not close(got[week_key(week)]["first_response_seconds_median"], median)
         for week, (median,) in zero_filled.items()
     )
+    # and every SLA status counts somewhere: met, breached, pending and none
+    statuses = rows_by_key(
+        db,
+        "select first_response_sla_status, count(*) from marts.fct_ticket_metrics group by all",
+    )
+    assert set(statuses) == {"met", "breached", "pending", None}
 
 
 def test_daily_metrics_are_the_daily_summary(
