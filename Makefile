@@ -51,7 +51,7 @@ publish: setup ## Publish the marts to data/serve.duckdb and data/parquet/
 	$(BIN)/ticketflow publish
 
 metrics: setup ## Semantic layer example (after a build): `mf query` of weekly metrics
-	$(BIN)/mf query --metrics tickets_created,tickets_resolved,reopen_rate,first_response_seconds_median,backlog_unresolved \
+	$(BIN)/mf query --metrics tickets_created,tickets_resolved,reopen_rate,first_response_seconds_median,first_response_sla_compliance,backlog_unresolved \
 		--group-by metric_time__week --order metric_time__week
 
 docs: setup ## dbt docs as one static page: target/static_index.html
