@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import jinja2
 import pytest
 import yaml
+from typer.testing import CliRunner
 
+from ticketflow.cli import app
+from ticketflow.dbt import build
+from ticketflow.publish import publish
 from ticketflow.report.units import format_duration, format_hours, format_share
 
 # --- the shared Freshdesk files (../shared/fixtures beside the repository) ------------------
@@ -139,3 +144,37 @@ def _expected_report_cells(db_path: Path, where: str = "true") -> list[str]:
 def report_cells() -> ReportCells:
     """`report_cells(db, where="true")`: a breakdown row's expected cells after its label."""
     return _expected_report_cells
+
+
+# --- a built and published warehouse, for the BI tests (dbt; shared by the session) ----------
+
+REAL_TIME_ZONE = "America/Mexico_City"  # the real account's zone (its days start 06:00 UTC)
+
+
+@dataclass(frozen=True)
+class PublishedBuild:
+    db: Path  # the working file
+    serve: Path  # the published serve.duckdb
+    # A dbt project directory (links to the repository's files) whose target/ holds this
+    # build's artifacts: `mf` reads `<project>/target/semantic_manifest.json`.
+    project: Path
+    time_zone: str
+
+
+@pytest.fixture(scope="session")
+def published_build(
+    tmp_path_factory: pytest.TempPathFactory, real_files: list[Path]
+) -> PublishedBuild:
+    """The twelve real files loaded, built by dbt in the account's own zone and published,
+    once for the session (tests/test_bi.py, tests/test_semantic.py)."""
+    work = tmp_path_factory.mktemp("published")
+    project = work / "project"
+    project.mkdir()
+    for name in ("dbt_project.yml", "profiles.yml", "dbt_project"):
+        (project / name).symlink_to(REPOSITORY / name)
+    db = work / "warehouse.duckdb"
+    loaded = CliRunner().invoke(app, ["load", *map(str, real_files), "--db", str(db), "-q"])
+    assert loaded.exit_code == 0, loaded.output
+    run = build(db, time_zone=REAL_TIME_ZONE, target_path=project / "target")
+    assert run.ok, run.output
+    return PublishedBuild(db, publish(db).serve_path, project, REAL_TIME_ZONE)
