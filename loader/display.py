@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -39,7 +40,7 @@ class RichProgress:
         self._progress.start()
 
     def file_started(self, source: SourceFile) -> None:
-        self._progress.update(self._task, description=source.file_name)
+        self._progress.update(self._task, description=escape(source.file_name))
 
     def file_finished(self, source: SourceFile, result: FileResult) -> None:
         self._progress.advance(self._task, source.size)
@@ -66,13 +67,13 @@ def summary_table(summary: LoadSummary) -> Table:
     table.add_column("loaded", justify="right", footer=f"{summary.loaded:,}")
     table.add_column("rejected", justify="right", footer=f"{summary.rejected:,}")
     table.add_column("note", overflow="fold")
-    for result in summary.files:
+    for result in summary.files:  # names and notes are text, never rich markup
         table.add_row(
-            result.path.name,
+            escape(result.path.name),
             result.status,
             f"{result.records:,}",
             f"{result.loaded:,}",
             f"{result.rejected:,}",
-            result.message or result.warning or "",
+            escape(result.message or result.warning or ""),
         )
     return table

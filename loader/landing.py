@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +24,7 @@ from ticketflow import warehouse
 from .database import connect
 from .errors import LoaderError
 from .sources import (
+    TWICE_COMPRESSED,
     Content,
     SourceFile,
     account_from_name,
@@ -34,11 +35,13 @@ from .sources import (
 )
 
 TIME_FORMAT = "%d-%m-%Y %H:%M:%S %z"
-# Times a person can mean: in UTC from 1900 to 9999 (the report's range; strptime takes
-# year 0 and makes year 10000 of 9999 with a negative offset), offsets those of real zones.
-EARLIEST, LATEST = "1900-01-01", "9999-12-31 23:59:59.999999"
+# Times a person can mean: in UTC from 1900-01-01 to 9999-12-30 (strptime takes year 0 and
+# makes year 10000 of 9999 with a negative offset); the last day is left out so that the
+# local time stays in year 9999 in every zone (up to +14:00), where Python's dates end.
+# Offsets are those of real zones.
+EARLIEST, LATEST = "1900-01-01", "9999-12-30 23:59:59.999999"
 TIME_OFFSET = r"\s[+-]((0\d|1[0-3])(:?[0-5]\d)?|14(:?00)?)\s*"
-TIME_RANGE = "years 1900-9999 UTC, offsets -14:00..+14:00"
+TIME_RANGE = "1900-01-01..9999-12-30 UTC, offsets -14:00..+14:00"
 # The reader's buffer bounds its parallelism (a buffer per task): a small one for a big file.
 # In parallel, DuckDB drops a line longer than its buffer without a word, and numbers the
 # lines after it wrongly: a file with a line over the limit is read again in one thread.
@@ -81,16 +84,46 @@ from read_json(
 )
 """
 
+# DuckDB's JSON reader refuses a document nested deeper than 128 levels, its JSON functions
+# do not: an export with such an activity is read again as one text (gzip: from a plain copy).
+NESTED_TOO_DEEP = "JSON exceeds maximum recursion depth"
+EXPORT_RECORDS_DEEP = """
+select coalesce(unnest(json_extract(content, '$.activities_data[*]'))::varchar, 'null') as line
+from read_text($path)
+"""
+
+# A window end out of the time range is no window end (as an unreadable one): it would
+# become the build's as_of.
 EXPORT_METADATA = f"""
 select
-    timezone('UTC', try_strptime(metadata ->> 'start_at', '{TIME_FORMAT}')),
-    timezone('UTC', try_strptime(metadata ->> 'end_at', '{TIME_FORMAT}')),
-    try_cast((metadata -> 'activities_count')::varchar as integer)
-from read_json(
-    $path, columns = {{'metadata': 'JSON'}}, format = 'unstructured',
+    case when start_at between timestamp '{EARLIEST}' and timestamp '{LATEST}' then start_at end,
+    case when end_at between timestamp '{EARLIEST}' and timestamp '{LATEST}' then end_at end,
+    declared_count
+from (
+    select
+        timezone('UTC', try_strptime(metadata ->> 'start_at', '{TIME_FORMAT}')) as start_at,
+        timezone('UTC', try_strptime(metadata ->> 'end_at', '{TIME_FORMAT}')) as end_at,
+        try_cast((metadata -> 'activities_count')::varchar as integer) as declared_count
+    from ({{metadata}})
+)
+"""
+METADATA = """
+select metadata from read_json(
+    $path, columns = {'metadata': 'JSON'}, format = 'unstructured',
     compression = $compression, maximum_object_size = $object_bytes
 )
 """
+METADATA_DEEP = "select json_extract(content, '$.metadata') as metadata from read_text($path)"
+
+
+def as_written(key: str, value_json: str) -> str:
+    """A number as the line wrote it (`6e2`, not DuckDB's `600.0`) for a reject's reason: of
+    the numbers the line gives `key`, the one equal to the parsed value; else the parsed
+    text. An envelope's records reach the loader already rewritten by DuckDB's reader."""
+    written = f"""regexp_extract_all(line, '"{key}"\\s*:\\s*(-?[0-9][0-9.eE+-]*)', 1)"""
+    equal = f"try_cast(number as double) = try_cast({value_json} as double)"
+    return f"coalesce(list_filter({written}, lambda number: {equal})[1], {value_json})"
+
 
 # One parse per record: the record minified (hashed, typed) and its envelope fields.
 STAGE = f"""
@@ -141,7 +174,7 @@ judged as (
             when left(record, 1) <> '{{' then 'not a JSON object'
             when ticket_json = 'null' then 'missing ticket_id'
             when ticket_id is null or ticket_id::varchar <> ticket_json
-                then 'ticket_id is not an integer: ' || ticket_json
+                then 'ticket_id is not an integer: ' || {as_written("ticket_id", "ticket_json")}
             when time_json = 'null' then 'missing performed_at'
             when performed_at is null
                 then 'performed_at is not a time like "21-04-2017 09:33:38 +0000": ' || time_json
@@ -155,7 +188,8 @@ judged as (
             when left(activity, 1) <> '{{' then 'activity is not a JSON object: ' || activity
             when performer_json <> 'null'
                 and (performer_id is null or performer_id::varchar <> performer_json)
-                then 'performer_id is not an integer: ' || performer_json
+                then 'performer_id is not an integer: '
+                    || {as_written("performer_id", "performer_json")}
             when type_json <> 'null' and left(type_json, 1) <> '"'
                 then 'performer_type is not a string: ' || type_json
         end as reason
@@ -216,6 +250,16 @@ select file_name, content_hash, file_bytes from (
         row_number() over (partition by file_name order by load_id desc) as newest
     from raw.loads where status <> 'failed'
 ) where newest = 1
+"""
+# Contents a file name held before a re-export replaced them, and the load that replaced them.
+SUPERSEDED_CONTENTS = """
+select content_hash, file_bytes, (
+    select min(later.load_id) from raw.loads as later
+    where later.file_name = earlier.file_name and later.status <> 'failed'
+        and later.load_id > earlier.load_id and later.content_hash <> earlier.content_hash
+) as replaced_by
+from raw.loads as earlier
+where file_name = $name and status <> 'failed'
 """
 
 
@@ -338,13 +382,25 @@ def _inspect(connection: duckdb.DuckDBPyConnection, path: Path) -> SourceFile:
         is_compressed, container, size = sniff(path)
     except OSError as error:
         return SourceFile(path, False, "jsonl", 0, error=f"cannot read: {error.strerror}")
+    if container == TWICE_COMPRESSED:
+        message = "compressed twice: its content is gzip again; decompress it once (gunzip)"
+        return SourceFile(path, is_compressed, "jsonl", size, error=message)
     source = SourceFile(path, is_compressed, container, size)
     if container != "export":
         return source
     try:
-        start_at, end_at, declared = connection.execute(
-            EXPORT_METADATA, _file_parameters(source)
-        ).fetchone()
+        try:
+            start_at, end_at, declared = connection.execute(
+                EXPORT_METADATA.replace("{metadata}", METADATA), _file_parameters(source)
+            ).fetchone()
+        except duckdb.InvalidInputException as error:
+            if NESTED_TOO_DEEP not in str(error):
+                raise
+            source = dataclasses.replace(source, nested_deep=True)
+            with _plain_text(source) as plain:
+                start_at, end_at, declared = connection.execute(
+                    EXPORT_METADATA.replace("{metadata}", METADATA_DEEP), {"path": str(plain)}
+                ).fetchone()
     except duckdb.OutOfMemoryException:
         message = (
             "an export object too large to read whole within the"
@@ -414,12 +470,20 @@ def _land(
     current = {
         name: (digest, size) for name, digest, size in connection.execute(CURRENT_FILES).fetchall()
     }
+    superseded = {
+        digest: (size, replaced_by)
+        for digest, size, replaced_by in connection.execute(
+            SUPERSEDED_CONTENTS, {"name": source.file_name}
+        ).fetchall()
+        if replaced_by is not None
+    }
+    sizes = {size for _, size in current.values()} | {size for size, _ in superseded.values()}
     # The content hash is needed first only when a loaded file has the same size; otherwise
     # it is computed while DuckDB parses the file.
     with ThreadPoolExecutor(max_workers=1) as reader:
         content = reader.submit(read_content, source.path, source.is_compressed)
-        if source.error is None and any(size == source.size for _, size in current.values()):
-            skipped = _skipped(source, content.result().digest, current)
+        if source.error is None and source.size in sizes:
+            skipped = _skipped(source, content.result().digest, current, superseded)
             if skipped:
                 return skipped
         if source.error:
@@ -438,13 +502,23 @@ def _land(
 
 
 def _skipped(
-    source: SourceFile, digest: str, current: dict[str, tuple[str, int]]
+    source: SourceFile,
+    digest: str,
+    current: dict[str, tuple[str, int]],
+    superseded: dict[str, tuple[int, int]],
 ) -> FileResult | None:
+    """Content already standing (under this name or another) is skipped; so is an older
+    export of this name that a re-export replaced: reloading the original files must not
+    revert the re-export."""
     same = [name for name, (loaded, _) in current.items() if loaded == digest]
-    if not same:
-        return None
-    already = "already loaded" if source.file_name in same else f"loaded as {same[0]}"
-    return FileResult(source.path, "skipped", message=f"same content {already}")
+    if same:
+        already = "already loaded" if source.file_name in same else f"loaded as {same[0]}"
+        return FileResult(source.path, "skipped", message=f"same content {already}")
+    if digest in superseded:
+        replaced_by = superseded[digest][1]
+        message = f"an older export of this file, replaced by load {replaced_by}: kept the newer"
+        return FileResult(source.path, "skipped", message=message)
+    return None
 
 
 def _write(
@@ -504,7 +578,7 @@ def _stage(
     if is_jsonl:
         _stage_lines(connection, source, content)
     else:
-        _stage_records(connection, EXPORT_RECORDS, _file_parameters(source))
+        _stage_export(connection, source)
     line_rejects = _line_reject_count(connection) if is_jsonl else 0
     staged, staged_rejects, json_values = connection.execute(
         "select count(*), count(reason), count(*) filter (is_json)"
@@ -552,6 +626,26 @@ def _stage_lines(
         copy_lines(source.path, source.is_compressed, copy)
         parameters = {"path": str(copy), "compression": "none", "parallel": False}
         _stage_records(connection, JSONL_RECORDS, parameters)
+
+
+def _stage_export(connection: duckdb.DuckDBPyConnection, source: SourceFile) -> None:
+    if not source.nested_deep:
+        _stage_records(connection, EXPORT_RECORDS, _file_parameters(source))
+        return
+    with _plain_text(source) as plain:
+        _stage_records(connection, EXPORT_RECORDS_DEEP, {"path": str(plain)})
+
+
+@contextlib.contextmanager
+def _plain_text(source: SourceFile) -> Iterator[Path]:
+    """The file itself, or for gzip a decompressed copy in the system temp directory."""
+    if not source.is_compressed:
+        yield source.path
+        return
+    with tempfile.TemporaryDirectory(prefix="ticketflow-") as directory:
+        copy = Path(directory) / source.file_name
+        copy_lines(source.path, source.is_compressed, copy)
+        yield copy
 
 
 def _stage_records(

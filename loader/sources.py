@@ -15,6 +15,7 @@ from pathlib import Path
 from .errors import LoaderError
 
 GZIP_MAGIC = b"\x1f\x8b"
+TWICE_COMPRESSED = "gzip twice"
 SNIFF_BYTES = 65536
 READ_BYTES = 2**20
 CARRIAGE_RETURN_AS_TAB = bytes.maketrans(b"\r", b"\t")
@@ -51,6 +52,7 @@ class SourceFile:
     metadata_end_at: datetime | None = None
     declared_count: int | None = None
     error: str | None = None  # set when the file cannot be read at all
+    nested_deep: bool = False  # an export nested deeper than DuckDB's JSON reader takes
 
     @property
     def file_name(self) -> str:
@@ -151,12 +153,15 @@ def _files_under(directory: Path) -> list[Path]:
 
 
 def sniff(path: Path) -> tuple[bool, str, int]:
-    """Compression, container ('export' or 'jsonl') and size of a file, from its first bytes."""
+    """Compression, container ('export' or 'jsonl'; TWICE_COMPRESSED for a gzip file whose
+    content is gzip again) and size of a file, from its first bytes."""
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     is_compressed = head.startswith(GZIP_MAGIC)
     if is_compressed:
         head = _gunzip_head(path)
+        if head.startswith(GZIP_MAGIC):
+            return is_compressed, TWICE_COMPRESSED, path.stat().st_size
     head = head.removeprefix(b"\xef\xbb\xbf")
     return is_compressed, container_of(head), path.stat().st_size
 

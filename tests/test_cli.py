@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
+import time
 from importlib.metadata import version
 from pathlib import Path
 
+import duckdb
 import pytest
 
 TICKETFLOW = str(Path(sys.executable).parent / "ticketflow")
@@ -81,3 +84,132 @@ def test_a_db_that_is_not_duckdb_is_one_line(tmp_path: Path, command: list[str])
     )
     assert result.returncode == 2
     assert result.stderr == f"Error: {not_a_db} is not a DuckDB database\n"
+
+
+def test_report_never_replaces_what_is_not_a_regular_file(handmade_marts: Path) -> None:
+    target = handmade_marts.parent / "kept.txt"
+    target.write_text("the link's target")
+    link = handmade_marts.parent / "report.txt"
+    link.symlink_to(target.name)
+    result = subprocess.run(
+        [TICKETFLOW, "report", "-o", str(link), "--db", str(handmade_marts)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"Error: {link}: a symbolic link, not a regular file: refusing to replace it\n"
+    )
+    assert link.is_symlink()
+    assert target.read_text() == "the link's target"
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended (a zombie counts as ended: it holds no file)."""
+    status = Path(f"/proc/{pid}/status")
+    return not status.exists() or "\nState:\tZ" in status.read_text()
+
+
+@pytest.mark.parametrize(
+    ("signum", "returncode", "stderr"),
+    [
+        (signal.SIGTERM, 143, "Error: terminated\n"),
+        (signal.SIGINT, 130, "Error: interrupted\n"),
+        (signal.SIGKILL, -9, ""),
+    ],
+)
+def test_a_killed_build_stops_dbt_and_releases_the_database(
+    tmp_path: Path, real_files: list[Path], signum: int, returncode: int, stderr: str
+) -> None:
+    from ticketflow import loader, warehouse
+
+    db = tmp_path / "w.duckdb"
+    loader.load_paths(real_files[:2], db)
+    # the console script, with dbt's artifacts kept out of the checkout's target/
+    script = (
+        "import sys; from pathlib import Path; from ticketflow import cli, dbt;"
+        f" dbt.default_target_path = lambda db: Path({str(tmp_path / 'target')!r});"
+        f" sys.argv = ['ticketflow', 'build', '--db', {str(db)!r}, '-q', '--no-publish'];"
+        " cli.main()"
+    )
+    build = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (dbt := _children(build.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert dbt, "dbt never started"
+    time.sleep(1)  # dbt is parsing the project by now
+    build.send_signal(signum)
+    _, err = build.communicate(timeout=60)
+    assert (build.returncode, err) == (returncode, stderr)
+    deadline = time.monotonic() + 30
+    while not _gone(dbt[0]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(dbt[0])
+    warehouse.connect(db, read_only=False).close()  # no lock left behind
+
+
+def test_an_as_of_var_that_is_not_a_time_stops_plain_dbt(tmp_path: Path) -> None:
+    """`dbt` run directly takes any --vars: the value is spliced into SQL only if it is a time."""
+    from ticketflow.dbt import DbtError, run_dbt
+
+    db = tmp_path / "w.duckdb"
+    db.touch()
+    with pytest.raises(DbtError) as caught:
+        run_dbt(
+            ["compile", "-s", "int_as_of"],
+            db,
+            dbt_vars={"as_of": "2026-01-01' as timestamp) or (true"},
+            target_path=tmp_path / "target",
+        )
+    assert str(caught.value) == (
+        "dbt compile failed: Compilation Error in model int_as_of"
+        " (dbt_project/models/intermediate/int_as_of.sql): var as_of 2026-01-01' as timestamp)"
+        " or (true is not a time like 2026-04-28 06:00:00 (UTC)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        *[
+            (
+                f"{catalog}.duckdb",
+                f"a database file cannot be named {catalog!r}, a name the project's schemas or"
+                " DuckDB use; rename it (e.g. warehouse.duckdb)",
+            )
+            for catalog in ("raw", "main", "system", "temp", "marts", "Seeds")
+        ],
+        ("o'brien.duckdb", "a database file name cannot hold a quote; rename it"),
+        ('say "hi".duckdb', "a database file name cannot hold a quote; rename it"),
+    ],
+)
+@pytest.mark.parametrize("command", [["load", "{source}"], ["build"], ["report", "-o", "r.txt"]])
+def test_a_database_name_dbt_cannot_build_is_refused_up_front(
+    tmp_path: Path, spec_sample: Path, name: str, reason: str, command: list[str]
+) -> None:
+    """DuckDB names the catalog after the file: `raw` made `raw.loads` ambiguous and a quote
+    broke dbt-duckdb's SQL, after the load had already written the file."""
+    db = tmp_path / name
+    args = [arg.format(source=spec_sample) for arg in command]
+    result = subprocess.run(
+        [TICKETFLOW, *args, "--db", str(db)], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert (result.returncode, result.stderr) == (2, f"Error: {db}: {reason}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_database_name_with_spaces_and_dashes_builds(tmp_path: Path, spec_sample: Path) -> None:
+    db = tmp_path / "my help-desk.2026.duckdb"  # the catalog is "my help-desk"
+    for args in (["load", str(spec_sample)], ["build", "--no-publish"]):
+        result = subprocess.run(
+            [TICKETFLOW, *args, "--db", str(db), "-q"], capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select current_database()").fetchone() == ("my help-desk",)
+        assert con.execute("select count(*) from marts.dim_tickets").fetchone() == (2,)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -119,3 +120,29 @@ def test_cli_export(handmade_marts: Path, tmp_path: Path) -> None:
     assert result.stderr == (
         f"Exported to {out}: ticket 6, activity_history 18, ticket_details 6 rows\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (lambda path: path.symlink_to("target.sqlite"), "a symbolic link"),
+        (os.mkfifo, "a FIFO"),
+    ],
+)
+def test_export_never_replaces_what_is_not_a_regular_file(
+    handmade_marts: Path, tmp_path: Path, make, kind: str
+) -> None:
+    """As root, `--sqlite /dev/null` replaced the system's /dev/null with a regular file."""
+    (tmp_path / "target.sqlite").write_bytes(b"the link's target")
+    out = tmp_path / "legacy.sqlite"
+    make(out)
+    result = runner.invoke(app, ["export", "--sqlite", str(out), "--db", str(handmade_marts)])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {out}: {kind}, not a regular file: refusing to replace it\n"
+    assert out.is_symlink() == (kind == "a symbolic link")
+    assert (tmp_path / "target.sqlite").read_bytes() == b"the link's target"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "legacy.sqlite",
+        "target.sqlite",
+        "warehouse.duckdb",
+    ]

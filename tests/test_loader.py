@@ -87,7 +87,8 @@ def test_typed_columns_are_utc_and_activity_kept_whole(tmp_path: Path) -> None:
     ("time", "utc"),
     [
         ("01-01-1900 00:00:00 +0000", "1900-01-01 00:00:00"),
-        ("31-12-9999 23:59:59 +0000", "9999-12-31 23:59:59"),
+        ("30-12-9999 23:59:59 +0000", "9999-12-30 23:59:59"),
+        ("31-12-9999 09:59:59 +1400", "9999-12-30 19:59:59"),
         ("16-04-2026 14:00:58 +1400", "2026-04-16 00:00:58"),
         ("16-04-2026 14:00:58 -14:00", "2026-04-17 04:00:58"),
         ("16-04-2026 14:00:58 +0545", "2026-04-16 08:15:58"),
@@ -130,7 +131,7 @@ def test_a_time_written_with_json_escapes_is_read(tmp_path: Path) -> None:
         *[
             (
                 with_(performed_at=time).encode(),
-                "performed_at out of range (years 1900-9999 UTC, offsets -14:00..+14:00):"
+                "performed_at out of range (1900-01-01..9999-12-30 UTC, offsets -14:00..+14:00):"
                 f' "{time}"',
             )
             for time in [
@@ -138,6 +139,7 @@ def test_a_time_written_with_json_escapes_is_read(tmp_path: Path) -> None:
                 "31-12-1899 23:59:59 +0000",
                 "01-01-1900 00:30:00 +0100",
                 "31-12-9999 23:00:00 -1200",
+                "31-12-9999 00:00:00 +0000",
                 "16-04-2026 14:00:58 +9999",
                 "16-04-2026 14:00:58 +1401",
                 "16-04-2026 14:00:58 -0260",
@@ -293,6 +295,44 @@ def test_re_export_replaces_the_files_rows(tmp_path: Path) -> None:
         ("loaded",),
         ("replaced",),
     ]
+
+
+def test_reloading_the_original_folder_after_a_re_export_keeps_the_re_export(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "original").mkdir()
+    (tmp_path / "re-export").mkdir()
+    original = tmp_path / "original" / "day.jsonl"
+    original.write_text("\n".join([with_(ticket_id=1), with_(ticket_id=2)]))
+    (tmp_path / "original" / "other.jsonl").write_text(with_(ticket_id=9))
+    (tmp_path / "re-export" / "day.jsonl").write_text(
+        "\n".join([with_(ticket_id=1), with_(ticket_id=2), with_(ticket_id=3)])
+    )
+    db = tmp_path / "w.duckdb"
+    loader.load_paths([tmp_path / "original"], db)
+    replaced = loader.load_paths([tmp_path / "re-export"], db)
+    assert [(r.status, r.loaded) for r in replaced.files] == [("replaced", 3)]
+    again = loader.load_paths([tmp_path / "original"], db)
+    assert [(r.path.name, r.status, r.message) for r in again.files] == [
+        (
+            "day.jsonl",
+            "skipped",
+            f"an older export of this file, replaced by load {replaced.files[0].load_id}:"
+            " kept the newer",
+        ),
+        ("other.jsonl", "skipped", "same content already loaded"),
+    ]
+    assert query(db, "select file_name, ticket_id from raw.activities order by 1, 2") == [
+        ("day.jsonl", 1),
+        ("day.jsonl", 2),
+        ("day.jsonl", 3),
+        ("other.jsonl", 9),
+    ]
+    # A new export under the name still replaces whatever stands.
+    original.write_text(with_(ticket_id=4))
+    newest = loader.load_paths([original], db)
+    assert [(r.status, r.loaded) for r in newest.files] == [("replaced", 1)]
+    assert query(db, "select ticket_id from raw.activities where file_name = 'day.jsonl'") == [(4,)]
 
 
 def test_envelope_gzip_and_json_lines_land_the_same_activities(tmp_path: Path) -> None:
@@ -767,3 +807,78 @@ def test_ctrl_c_during_a_query_is_one_line_and_exit_130(
     result = invoke(source, "--db", db, "-q")
     assert (result.exit_code, result.stderr) == (130, "Error: interrupted\n")
     assert query(db, "select count(*) from raw.loads") == [(0,)]
+
+
+def test_a_file_name_with_rich_markup_shows_as_written(tmp_path: Path) -> None:
+    source = tmp_path / "[bracket].jsonl"
+    source.write_text(line(GOOD))
+    bold = tmp_path / "[bold]x.jsonl"
+    bold.write_text(with_(ticket_id="[red]"))
+    result = invoke(tmp_path, "--db", tmp_path / "w.duckdb")
+    assert result.exit_code == 0
+    rows = [row for row in result.stderr.splitlines() if row.startswith("│ [")]
+    assert [[cell.strip() for cell in row.split("│")[1:3]] for row in rows] == [
+        ["[bold]x.jsonl", "loaded"],
+        ["[bracket].jsonl", "loaded"],
+    ]
+    assert '"[red]"' in result.stderr  # the note (a reject's reason) too
+
+
+def test_a_file_compressed_twice_fails_saying_so(tmp_path: Path) -> None:
+    source = tmp_path / "day.jsonl.gz"
+    source.write_bytes(gzip.compress(gzip.compress(line(GOOD).encode())))
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db, "-q")
+    message = "compressed twice: its content is gzip again; decompress it once (gunzip)"
+    assert (result.exit_code, result.stderr) == (1, f"Error: {source}: {message}\n")
+    assert query(db, "select status, container, message from raw.loads") == [
+        ("failed", None, message)
+    ]
+
+
+def test_a_reject_reason_shows_a_number_as_written(tmp_path: Path) -> None:
+    source = tmp_path / "numbers.jsonl"
+    source.write_text(
+        "\n".join(
+            [
+                with_(ticket_id=...)[:-1] + ',"ticket_id":6e2}',
+                # a nested key of the same name does not stand in for the record's own
+                with_(performer_id=..., activity={"performer_id": 2})[:-1]
+                + ',"performer_id" : 7.5E0}',
+            ]
+        )
+    )
+    db = tmp_path / "w.duckdb"
+    assert invoke(source, "--db", db, "-q").exit_code == 0
+    assert query(db, "select position, reason from raw.rejects order by 1") == [
+        (1, "ticket_id is not an integer: 6e2"),
+        (2, "performer_id is not an integer: 7.5E0"),
+    ]
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_an_envelope_with_an_activity_nested_over_128_levels_loads_whole(
+    tmp_path: Path, compressed: bool
+) -> None:
+    """DuckDB's JSON reader refuses the whole document; its JSON functions read it."""
+    deep: object = {"x": 1}
+    for _ in range(200):
+        deep = {"n": deep}
+    records = [GOOD, {**GOOD, "ticket_id": 2, "activity": {"status": "Open", "deep": deep}}, GOOD]
+    text = json.dumps(
+        {
+            "metadata": {"end_at": "17-04-2026 00:00:00 +0000", "activities_count": 3},
+            "activities_data": records,
+        }
+    ).encode()
+    source = tmp_path / ("deep.json.gz" if compressed else "deep.json")
+    source.write_bytes(gzip.compress(text) if compressed else text)
+    db = tmp_path / "w.duckdb"
+    result = invoke(source, "--db", db, "--strict", "-q")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert query(db, "select records, loaded, metadata_end_at::varchar from raw.loads") == [
+        (3, 3, "2026-04-17 00:00:00")
+    ]
+    landed = query(db, "select position, ticket_id, activity from raw.activities order by 1")
+    assert [(position, ticket) for position, ticket, _ in landed] == [(1, 526), (2, 2), (3, 526)]
+    assert json.loads(landed[1][2]) == records[1]["activity"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import stat
 from pathlib import Path
@@ -10,9 +11,10 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from ticketflow import publish as publish_module
 from ticketflow.cli import app
 from ticketflow.marts import GRAINS, MARTS
-from ticketflow.publish import publish
+from ticketflow.publish import PublishError, publish
 from ticketflow.warehouse import WarehouseError
 
 runner = CliRunner()
@@ -67,17 +69,26 @@ def test_published_rows_are_in_grain_order_whatever_the_stored_order(
                 assert values == sorted(values), (name, source)
 
 
+def _layout(directory: Path) -> dict[str, str]:
+    """Each entry of `directory`: a link's target, or `dir` / `file`."""
+    return {
+        path.name: os.readlink(path) if path.is_symlink() else "dir" if path.is_dir() else "file"
+        for path in sorted(directory.iterdir())
+    }
+
+
 def test_republish_replaces_atomically_and_keeps_one_previous_generation(
     handmade_marts: Path,
 ) -> None:
     directory = handmade_marts.parent
     publish(handmade_marts)
-    first_generation = (directory / "parquet").resolve()
+    first = os.readlink(directory / ".publication")
+    assert first.startswith(".publication-")
     reader = duckdb.connect(str(directory / "serve.duckdb"), read_only=True)
     with duckdb.connect(str(handmade_marts)) as con:
         con.execute("delete from marts.fct_ticket_metrics where ticket_id > 4")
     publish(handmade_marts)
-    second_generation = (directory / "parquet").resolve()
+    second = os.readlink(directory / ".publication")
     # a reader holding the old file keeps its consistent snapshot while the new one lands
     assert reader.execute("select count(*) from marts.fct_ticket_metrics").fetchone()[0] == 6
     reader.close()
@@ -85,15 +96,39 @@ def test_republish_replaces_atomically_and_keeps_one_previous_generation(
         assert con.execute("select count(*) from marts.fct_ticket_metrics").fetchone()[0] == 4
     assert _parquet_rows(directory / "parquet" / "fct_ticket_metrics.parquet") == 4
     publish(handmade_marts)
-    generations = sorted(p for p in directory.iterdir() if p.name.startswith(".parquet-"))
-    assert first_generation not in generations
-    assert sorted([second_generation, (directory / "parquet").resolve()]) == generations
-    assert (directory / "parquet").is_symlink()
-    assert sorted(p.name for p in directory.iterdir() if not p.name.startswith(".parquet-")) == [
-        "parquet",
-        "serve.duckdb",
-        "warehouse.duckdb",
-    ]
+    third = os.readlink(directory / ".publication")
+    assert len({first, second, third}) == 3
+    assert _layout(directory) == {
+        ".publication": third,
+        ".publication.lock": "file",
+        second: "dir",
+        third: "dir",
+        "parquet": ".publication/parquet",
+        "serve.duckdb": ".publication/serve.duckdb",
+        "warehouse.duckdb": "file",
+    }
+    assert sorted(p.name for p in (directory / third).iterdir()) == ["parquet", "serve.duckdb"]
+
+
+def test_publish_replaces_the_layout_before_publications(handmade_marts: Path) -> None:
+    """A plain serve.duckdb and parquet -> .parquet-<id> become the links; the old go."""
+    directory = handmade_marts.parent
+    (directory / "serve.duckdb").write_text("old")
+    (directory / ".parquet-old").mkdir()
+    (directory / ".parquet-old" / "stale.parquet").write_text("old")
+    (directory / "parquet").symlink_to(".parquet-old")
+    (directory / ".parquet-older").mkdir()
+    publish(handmade_marts)
+    layout = _layout(directory)
+    assert layout == {
+        ".publication": layout[".publication"],
+        ".publication.lock": "file",
+        layout[".publication"]: "dir",
+        "parquet": ".publication/parquet",
+        "serve.duckdb": ".publication/serve.duckdb",
+        "warehouse.duckdb": "file",
+    }
+    assert _parquet_rows(directory / "parquet" / "fct_ticket_metrics.parquet") == 6
 
 
 def test_publish_replaces_a_plain_parquet_directory(handmade_marts: Path) -> None:
@@ -103,6 +138,104 @@ def test_publish_replaces_a_plain_parquet_directory(handmade_marts: Path) -> Non
     publish(handmade_marts)
     assert plain.is_symlink()
     assert not (plain / "stale.parquet").exists()
+    assert not any(p.name.startswith(".parquet-") for p in handmade_marts.parent.iterdir())
+
+
+def _fail_switch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rename that switches the publication fails (as on a full or read-only disk)."""
+
+    def refuse(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(publish_module.os, "replace", refuse)
+
+
+def _fail_after_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """serve.duckdb and the Parquet files of the new generation are written, then a failure."""
+    copy = publish_module._copy_marts
+
+    def copy_then_fail(*args: Path) -> dict[str, int]:
+        copy(*args)
+        raise duckdb.IOException("IO Error: injected after writing serve.duckdb")
+
+    monkeypatch.setattr(publish_module, "_copy_marts", copy_then_fail)
+
+
+@pytest.mark.parametrize(
+    ("inject", "reason"),
+    [
+        (_fail_switch, "[Errno 28] No space left on device"),
+        (_fail_after_copy, "IO Error: injected after writing serve.duckdb"),
+    ],
+)
+def test_a_failure_before_the_switch_leaves_the_previous_publication_whole(
+    handmade_marts: Path, monkeypatch: pytest.MonkeyPatch, inject, reason: str
+) -> None:
+    directory = handmade_marts.parent
+    publish(handmade_marts)
+    before = _layout(directory)
+    with duckdb.connect(str(handmade_marts)) as con:
+        con.execute("delete from marts.fct_ticket_metrics where ticket_id > 4")
+    inject(monkeypatch)
+    with pytest.raises(PublishError) as caught:
+        publish(handmade_marts)
+    assert str(caught.value) == f"{handmade_marts}: publishing failed: {reason}"
+    assert _layout(directory) == before  # the new generation is removed, nothing switched
+    with duckdb.connect(str(directory / "serve.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from marts.fct_ticket_metrics").fetchone()[0] == 6
+    assert _parquet_rows(directory / "parquet" / "fct_ticket_metrics.parquet") == 6
+
+
+def test_a_killed_publish_leaves_nothing_the_next_publish_keeps(handmade_marts: Path) -> None:
+    directory = handmade_marts.parent
+    publish(handmade_marts)
+    kept = _layout(directory)
+    leftovers = [
+        ".serve.duckdb.0a1b.tmp",
+        ".serve.duckdb.0a1b.tmp.wal",
+        ".parquet.0a1b.link",
+        "..publication.0a1b.link",
+    ]
+    for name in leftovers:
+        (directory / name).write_bytes(b"x" * 1000)
+    (directory / ".publication-killed").mkdir()
+    (directory / ".publication-killed" / "serve.duckdb").write_bytes(b"half")
+    (directory / "notes.txt").write_text("mine")  # not ours: left alone
+    publish(handmade_marts)
+    after = _layout(directory)
+    # the previous generation, the new one and the user's file; no leftover
+    assert sorted(after) == sorted([*kept, after[".publication"], "notes.txt"])
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "kind"),
+    [
+        ("serve.duckdb", lambda path: path.symlink_to("elsewhere.duckdb"), "a symbolic link"),
+        ("serve.duckdb", os.mkfifo, "a FIFO"),
+        ("parquet", lambda path: path.symlink_to("/tmp"), "a symbolic link"),
+    ],
+)
+def test_publish_never_replaces_what_is_not_a_publication(
+    handmade_marts: Path, name: str, make, kind: str
+) -> None:
+    path = handmade_marts.parent / name
+    make(path)
+    result = runner.invoke(app, ["publish", "--db", str(handmade_marts)])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {path}: {kind}, not a regular file: refusing to replace it\n"
+    assert sorted(p.name for p in handmade_marts.parent.iterdir()) == [name, "warehouse.duckdb"]
+
+
+def test_two_publishes_of_one_directory_do_not_run_at_once(handmade_marts: Path) -> None:
+    directory = handmade_marts.parent
+    with (directory / ".publication.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        with pytest.raises(PublishError) as caught:
+            publish(handmade_marts)
+    assert str(caught.value) == (
+        f"{directory}: another publish is writing there; try again when it ends"
+    )
+    assert sorted(p.name for p in directory.iterdir()) == [".publication.lock", "warehouse.duckdb"]
 
 
 def test_failed_publish_leaves_the_previous_publication(handmade_marts: Path) -> None:

@@ -354,9 +354,10 @@ def report(
     quiet: QuietOption = False,
 ) -> None:
     """Write the ticket metrics report from the marts (run `dbt build` first)."""
+    from ticketflow.files import check_replaceable
     from ticketflow.report import write_report
 
-    write_report(_db(db), output)
+    write_report(_db(db), check_replaceable(output))
     if not quiet:
         typer.echo(f"Report written to {output}", err=True)
 

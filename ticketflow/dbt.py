@@ -11,13 +11,17 @@ package data, so there they go into `target/` beside the working database.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -27,8 +31,11 @@ import duckdb
 
 from ticketflow import project, warehouse
 from ticketflow.errors import TicketflowError
+from ticketflow.loader.landing import EARLIEST, LATEST
 
 FAILED_STATUSES = ("error", "fail", "runtime error")
+STOP_SECONDS = 10  # dbt's grace to stop on SIGTERM before it is killed
+PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 class DbtError(TicketflowError):
@@ -103,6 +110,8 @@ def format_as_of(as_of: datetime | str) -> str:
             ) from None
     if as_of.tzinfo is not None:
         raise DbtVarError("as_of must be UTC without a time zone (e.g. 2026-04-28 06:00:00)")
+    if not datetime.fromisoformat(EARLIEST) <= as_of <= datetime.fromisoformat(LATEST):
+        raise DbtVarError(f"as_of {as_of} is out of range ({EARLIEST} to {LATEST[:19]} UTC)")
     return as_of.strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -164,21 +173,26 @@ def run_dbt(
         env["DBT_LOG_PATH"] = str(target / "logs")
     results_file = target / "run_results.json"
     results_file.unlink(missing_ok=True)
-    process = subprocess.Popen(
-        command,
-        cwd=project_dir,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines = []
-    assert process.stdout is not None
-    for line in process.stdout:
-        lines.append(line)
-        if echo is not None:
-            echo(line.rstrip("\n"))
-    returncode = process.wait()
+    lines: list[str] = []
+    with _terminated_as_error():
+        process = subprocess.Popen(
+            command,
+            cwd=project_dir,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            preexec_fn=_die_with_parent,
+        )
+        try:
+            assert process.stdout is not None
+            for line in process.stdout:
+                lines.append(line)
+                if echo is not None:
+                    echo(line.rstrip("\n"))
+            returncode = process.wait()
+        finally:
+            _stop(process)
     run = DbtRun(tuple(args), returncode, *_read_results(results_file), "".join(lines))
     if not run.ok:
         raise DbtError(_failure_message(run))
@@ -241,6 +255,53 @@ def default_target_path(db: Path) -> Path:
     return Path(db).resolve().parent / "target"
 
 
+class Terminated(TicketflowError):
+    """SIGTERM arrived while dbt ran; dbt was stopped (and released the database)."""
+
+    exit_code = 128 + signal.SIGTERM
+
+
+@contextmanager
+def _terminated_as_error() -> Iterator[None]:
+    """While dbt runs, SIGTERM raises `Terminated` here (the default would end this process
+    at once and leave dbt running, holding the database's lock), so `_stop` runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated("terminated")
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    """dbt ended, or stop it: SIGTERM, then SIGKILL after a grace period; always reaped."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+# Looked up before any fork: the child calls it and nothing else.
+_PRCTL = ctypes.CDLL(None).prctl if sys.platform.startswith("linux") else None
+
+
+def _die_with_parent() -> None:
+    """In the dbt child (Linux): SIGTERM when ticketflow dies, even by SIGKILL."""
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _dbt_executable() -> str:
     beside_python = Path(sys.executable).parent / "dbt"
     if beside_python.exists():
@@ -278,9 +339,15 @@ def _failure_message(run: DbtRun) -> str:
             f"dbt {run.args[0]} failed: {len(failures)} failing node(s): {names}{more}"
             f" ({failures[0].name}{detail})"
         )
-    errors = [line.strip() for line in run.output.splitlines() if "rror" in line]
-    reason = errors[-1] if errors else f"exit code {run.returncode}"
-    return f"dbt {run.args[0]} failed: {_strip_log_prefix(reason)}"
+    lines = run.output.splitlines()
+    errors = [index for index, line in enumerate(lines) if "rror" in line]
+    if not errors:
+        return f"dbt {run.args[0]} failed: exit code {run.returncode}"
+    reason = _strip_log_prefix(lines[errors[-1]])
+    detail = lines[errors[-1] + 1] if errors[-1] + 1 < len(lines) else ""
+    if detail.startswith(" ") and detail.strip():  # the error's own words, indented below it
+        reason = f"{reason}: {detail.strip()}"
+    return f"dbt {run.args[0]} failed: {reason}"
 
 
 def _strip_log_prefix(line: str) -> str:

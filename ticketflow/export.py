@@ -112,7 +112,11 @@ INDEXES = ("create index activity_history_ticket_id on activity_history (ticket_
 
 
 def export_sqlite(db_path: Path, sqlite_path: Path) -> dict[str, int]:
-    """Write the seed-era SQLite schema filled from the marts; return rows per table."""
+    """Write the seed-era SQLite schema filled from the marts; return rows per table.
+
+    `sqlite_path` must be missing or a regular file: a device, a symbolic link or a FIFO is
+    refused before anything is read."""
+    files.check_replaceable(sqlite_path)
     source = marts.connect(db_path, ("dim_tickets", "fct_ticket_activities", "dim_ticket_details"))
     try:
         with source, files.atomic_path(sqlite_path) as tmp:

@@ -1,38 +1,57 @@
 """Publishing: copy the marts out of the working database for BI tools, atomically.
 
 A DuckDB file has one writer or many readers, so a BI tool must never hold the working file.
-After a build, the marts are copied to
+After a build, the marts are copied next to the working file to
 
-- `serve.duckdb` next to the working file: written as a temporary file in the same directory,
-  then moved over the old one with `os.replace` (atomic on one filesystem). A reader that has
-  the old file open keeps reading it; the next connection sees the new one. The file is made
-  read-only (mode 0444): connect to it with DuckDB's read-only access mode.
-- `parquet/` next to it, one `<mart>.parquet` per mart: `parquet` is a symbolic link to a
-  generation directory `.parquet-<id>`. A new generation is written in full, then the link is
-  replaced atomically; the previous generation is kept (a reader may still be listing it) and
-  older ones are removed.
+- `serve.duckdb`, read-only (mode 0444): connect to it with DuckDB's read-only access mode;
+- `parquet/`, one `<mart>.parquet` per mart.
 
-Readers therefore see either the previous publication or the new one, never a mix. The
-working database is only attached read-only.
+Both are symbolic links into one publication: `serve.duckdb -> .publication/serve.duckdb`,
+`parquet -> .publication/parquet`, and `.publication` is a link to a generation directory
+`.publication-<id>` holding both. A new generation is written in full, then `.publication`
+alone is replaced (`os.replace`, atomic on one filesystem): readers see the previous
+publication or the new one, never a new file beside old Parquet, and a failure at any point
+before that rename leaves the previous publication whole. The previous generation is kept
+(a reader may still have its files open or be listing it); older ones, and whatever a killed
+publish left behind, are removed by the next publish, which holds `.publication.lock` so two
+publishes of one directory never remove each other's work. The working database is only
+attached read-only.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import stat
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from ticketflow import marts
+from ticketflow import files, marts
 from ticketflow.errors import TicketflowError
 
 SERVE_NAME = "serve.duckdb"
 PARQUET_NAME = "parquet"
-GENERATION_PREFIX = ".parquet-"
+PUBLICATION_LINK = ".publication"
+GENERATION_PREFIX = ".publication-"
+LOCK_NAME = ".publication.lock"
+# Left by the layout before publications (parquet -> .parquet-<id>) and by killed publishes
+# (.serve.duckdb.<id>.tmp, .parquet.<id>.link, a half-written .publication-<id>); never
+# `.publication` or `.publication.lock`.
+OLD_PREFIX = ".parquet-"
+LEFTOVER_PREFIXES = (
+    GENERATION_PREFIX,
+    OLD_PREFIX,
+    f".{SERVE_NAME}.",
+    f".{PARQUET_NAME}.",
+    f".{PUBLICATION_LINK}.",
+)
 
 
 class PublishError(TicketflowError):
@@ -66,27 +85,26 @@ def publish(db_path: Path) -> Publication:
     """Publish every table of schema `marts` in `db_path` to serve.duckdb and parquet/."""
     marts.connect(db_path).close()
     directory = db_path.parent
-    serve_tmp = directory / f".{SERVE_NAME}.{uuid.uuid4().hex}.tmp"
-    generation = Path(tempfile.mkdtemp(prefix=GENERATION_PREFIX, dir=directory))
-    try:
-        generation.chmod(0o755)
-        rows = _copy_marts(db_path, serve_tmp, generation)
-        serve_tmp.chmod(0o444)
-        _replace_file(serve_tmp, serve_path_for(db_path))
-        _swap_link(generation, parquet_dir_for(db_path))
-    except (duckdb.Error, OSError) as error:
-        shutil.rmtree(generation, ignore_errors=True)
-        raise PublishError(f"{db_path}: publishing failed: {_first_line(error)}") from error
-    finally:
-        for leftover in (serve_tmp, serve_tmp.with_name(serve_tmp.name + ".wal")):
-            leftover.unlink(missing_ok=True)
+    _check_layout(directory)
+    with _publish_lock(directory):
+        generation = Path(tempfile.mkdtemp(prefix=GENERATION_PREFIX, dir=directory))
+        try:
+            generation.chmod(0o755)
+            (generation / PARQUET_NAME).mkdir()
+            rows = _copy_marts(db_path, generation / SERVE_NAME, generation / PARQUET_NAME)
+            (generation / SERVE_NAME).chmod(0o444)
+            previous = _switch(directory, generation)
+        except (duckdb.Error, OSError) as error:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise PublishError(f"{db_path}: publishing failed: {_first_line(error)}") from error
+        _remove_leftovers(directory, keep={generation.name, previous})
     return Publication(serve_path_for(db_path), parquet_dir_for(db_path), rows)
 
 
-def _copy_marts(db_path: Path, serve_tmp: Path, generation: Path) -> dict[str, int]:
-    """Write every mart into the new serving file and the new Parquet generation."""
+def _copy_marts(db_path: Path, serve: Path, parquet_dir: Path) -> dict[str, int]:
+    """Write every mart into the new generation's serving file and Parquet directory."""
     rows: dict[str, int] = {}
-    with duckdb.connect(str(serve_tmp)) as con:
+    with duckdb.connect(str(serve)) as con:
         con.execute("attach ? as warehouse (read_only)", [str(db_path)])
         con.execute(f"create schema {marts.SCHEMA}")
         for name in marts.tables(con, "warehouse"):
@@ -95,7 +113,7 @@ def _copy_marts(db_path: Path, serve_tmp: Path, generation: Path) -> dict[str, i
             con.execute(
                 f"create table {marts.SCHEMA}.{name} as select * from {source} order by {order}"
             )
-            parquet = marts.sql_path(generation / f"{name}.parquet")
+            parquet = marts.sql_path(parquet_dir / f"{name}.parquet")
             con.execute(
                 f"copy {marts.SCHEMA}.{name} to {parquet} (format parquet, compression zstd)"
             )
@@ -105,24 +123,85 @@ def _copy_marts(db_path: Path, serve_tmp: Path, generation: Path) -> dict[str, i
     return rows
 
 
-def _replace_file(new: Path, target: Path) -> None:
-    """Move `new` over `target`; a stale WAL of the old file must not be replayed on the new."""
-    target.with_name(target.name + ".wal").unlink(missing_ok=True)
-    os.replace(new, target)
+def _check_layout(directory: Path) -> None:
+    """Refuse to publish over anything but a publication (or the layout before it, a plain
+    serve.duckdb and a parquet link or directory): never replace a device or a user's link."""
+    for name, ours, allowed in (
+        (SERVE_NAME, _link_target(SERVE_NAME), stat.S_ISREG),
+        (PARQUET_NAME, _link_target(PARQUET_NAME), stat.S_ISDIR),
+    ):
+        path = directory / name
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            continue
+        if stat.S_ISLNK(mode):
+            target = os.readlink(path)
+            if target == ours or (name == PARQUET_NAME and target.startswith(OLD_PREFIX)):
+                continue
+        elif allowed(mode):
+            continue
+        files.check_replaceable(path)  # says what it is
+        raise files.OutputPathError(f"{path}: not a publication: refusing to replace it")
 
 
-def _swap_link(generation: Path, link: Path) -> None:
-    """Point `link` at `generation` atomically, keep the previous generation, drop older ones."""
-    previous = link.resolve() if link.is_symlink() else None
-    if link.exists() and not link.is_symlink():
-        previous = link.with_name(f"{GENERATION_PREFIX}{uuid.uuid4().hex}")
-        link.rename(previous)
-    tmp_link = link.with_name(f".{link.name}.{uuid.uuid4().hex}.link")
-    tmp_link.symlink_to(generation.name, target_is_directory=True)
-    os.replace(tmp_link, link)
-    for old in link.parent.glob(f"{GENERATION_PREFIX}*"):
-        if old.resolve() not in (generation.resolve(), previous):
-            shutil.rmtree(old, ignore_errors=True)
+def _link_target(name: str) -> str:
+    return f"{PUBLICATION_LINK}/{name}"
+
+
+def _switch(directory: Path, generation: Path) -> str | None:
+    """Point `.publication` at `generation` (the one atomic step) and make sure serve.duckdb
+    and parquet are the links through it; return the previous generation's name."""
+    link = directory / PUBLICATION_LINK
+    previous = os.readlink(link) if link.is_symlink() else None
+    _replace_with_link(link, generation.name)
+    for name in (SERVE_NAME, PARQUET_NAME):
+        path = directory / name
+        if not (path.is_symlink() and os.readlink(path) == _link_target(name)):
+            # The layout before publications (a file, a link to .parquet-<id>, a directory):
+            # replaced once; the next publish removes what it pointed at.
+            if path.is_dir() and not path.is_symlink():
+                path.rename(directory / f"{OLD_PREFIX}{uuid.uuid4().hex}")
+            _replace_with_link(path, _link_target(name))
+    return previous
+
+
+def _replace_with_link(path: Path, target: str) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.link")
+    tmp.symlink_to(target)
+    try:
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _remove_leftovers(directory: Path, keep: set[str | None]) -> None:
+    """Older generations, and what a killed publish left: temporary files and links, a
+    half-written generation, the layout before publications."""
+    for path in directory.iterdir():
+        if path.name in keep or not path.name.startswith(LEFTOVER_PREFIXES):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+@contextmanager
+def _publish_lock(directory: Path) -> Iterator[None]:
+    """One publish at a time per directory (an advisory lock, released if the process dies)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / LOCK_NAME).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PublishError(
+                f"{directory}: another publish is writing there; try again when it ends"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _first_line(error: Exception) -> str:

@@ -21,6 +21,11 @@ DUCKDB_MAGIC, DUCKDB_MAGIC_START, DUCKDB_MAGIC_END = b"DUCK", 8, 12
 LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 # The profile's settings the loader and the readers apply too; dbt applies all of them.
 SHARED_SETTINGS = ("memory_limit", "threads")
+# Catalog names a working file cannot have: DuckDB's own catalogs and schemas, and the
+# schemas of the working file (the loader's raw, the dbt project's); see `check_name`.
+DUCKDB_NAMES = ("main", "system", "temp", "memory", "information_schema", "pg_catalog")
+RESERVED_CATALOGS = frozenset((*DUCKDB_NAMES, "raw", "staging", "intermediate", "marts", "seeds"))
+QUOTES = ("'", '"')
 
 
 class WarehouseError(TicketflowError):
@@ -48,12 +53,35 @@ def memory_limit() -> str:
     return settings().get("memory_limit", "unset")
 
 
+def catalog_name(path: Path) -> str:
+    """The name DuckDB (and dbt-duckdb, which must agree) gives the file's catalog: the first
+    non-empty dot-separated part of its name (`my.db.duckdb` -> `my`)."""
+    return path.name.lstrip(".").split(".")[0]
+
+
+def check_name(path: Path) -> Path:
+    """Refuse a file name the dbt build cannot use, before anything is written: a catalog
+    named like a schema of the project or a catalog of DuckDB makes `raw.loads` ambiguous,
+    and dbt-duckdb splices the catalog name into SQL unescaped."""
+    name = catalog_name(path)
+    if any(quote in name for quote in QUOTES):
+        raise WarehouseError(f"{path}: a database file name cannot hold a quote; rename it")
+    if name.lower() in RESERVED_CATALOGS:
+        raise WarehouseError(
+            f"{path}: a database file cannot be named {name!r}, a name the project's schemas or"
+            " DuckDB use; rename it (e.g. warehouse.duckdb)"
+        )
+    return path
+
+
 def check(path: Path, *, must_exist: bool = True) -> Path:
-    """Refuse a missing file (when `must_exist`) and a file that is not a DuckDB database.
+    """Refuse a file name dbt cannot build (`check_name`), a missing file (when
+    `must_exist`) and a file that is not a DuckDB database.
 
     DuckDB would open some other files (a JSON or CSV file) as a read-only view and silently
     write nothing, so the header is checked before DuckDB sees the file.
     """
+    check_name(path)
     try:
         with path.open("rb") as handle:
             header = handle.read(DUCKDB_MAGIC_END)
