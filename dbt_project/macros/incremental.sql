@@ -15,7 +15,8 @@
     full rebuild, else the touched ones. A model using it declares
     `-- depends_on: {{ ref('int_touched_tickets') }}`. -#}
 {% macro touched_tickets_only(column='ticket_id') -%}
-    {%- if is_incremental() -%}
+    {#- A unit test renders the model without a relation (`this`): a full build. -#}
+    {%- if this is not none and is_incremental() -%}
         {{ column }} in (select touched.ticket_id from {{ ref('int_touched_tickets') }} as touched)
     {%- else -%}
         true
