@@ -87,11 +87,11 @@ activity_order as (
 
 final as (
 
-    -- (load_id, position) names one landed record: the kept copies, by two integers.
+    -- (load_id, position) names one landed record: the kept copies, by two integers. The
+    -- record's hash and occurrence are not kept: only fct_ticket_activities shows them, and
+    -- it reads them from staging (32 characters a row, stored once more otherwise).
     select
         activities.activity_id,
-        activities.record_hash,
-        activities.occurrence,
         activities.ticket_id,
         activities.performed_at,
         activities.load_id,

@@ -1,8 +1,8 @@
 {#- The tickets this build recomputes in the incremental models (DECISIONS.md, "Incremental
     builds"): those with a record in a load newer than the last completed build, those whose
     kept activities came from a load that no longer stands (replaced by a re-export), and,
-    when the previous build did not complete, the tickets it was recomputing. Every ticket in
-    a full rebuild. -#}
+    when the previous build did not complete, the tickets it was recomputing. Empty in a full
+    rebuild, which recomputes every ticket without reading this list. -#}
 {%- set sequenced_node = graph.nodes.get('model.' ~ project_name ~ '.int_activities_sequenced') -%}
 {%- set sequenced = adapter.get_relation(
     database=sequenced_node.database, schema=sequenced_node.schema,
@@ -39,8 +39,8 @@ new_load_tickets as (
     from activity_keys
     cross join batch
     where
-        batch.is_full_rebuild
-        or activity_keys.load_id > batch.built_from_load_id
+        not batch.is_full_rebuild
+        and activity_keys.load_id > batch.built_from_load_id
 
 ),
 

@@ -15,6 +15,20 @@ activities as (
 
 ),
 
+record_identities as (
+
+    -- The landed record's identity, not kept by int_activities_sequenced: raw columns, no
+    -- parsing (DuckDB prunes the view's other columns).
+    select
+        load_id,
+        position,
+        record_hash,
+        occurrence
+    from {{ ref('stg_raw__activities') }}
+    where {{ touched_tickets_only() }}
+
+),
+
 status_changes as (
 
     select * from {{ ref('int_status_changes_sequenced') }}
@@ -70,9 +84,13 @@ final as (
         activities.load_id,
         activities.file_name,
         cast(activities.position as integer) as position,
-        activities.record_hash,
-        cast(activities.occurrence as integer) as occurrence
+        record_identities.record_hash,
+        cast(record_identities.occurrence as integer) as occurrence
     from activities
+    inner join record_identities
+        on
+            activities.load_id = record_identities.load_id
+            and activities.position = record_identities.position
     left join status_changes
         on activities.activity_id = status_changes.activity_id
     left join responses
