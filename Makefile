@@ -18,7 +18,7 @@ DAILY ?= 3000000
 ACTIVITY_FILE := data/activities.jsonl.gz
 REPORT := data/report.txt
 
-.PHONY: help setup all generate load build report publish docs bench lint format test clean
+.PHONY: help setup all generate load build report publish metrics docs bench lint format test clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
@@ -50,6 +50,10 @@ report: setup ## Write the reports (txt, html, csv) into data/
 
 publish: setup ## Publish the marts to data/serve.duckdb and data/parquet/
 	$(BIN)/ticketflow publish
+
+metrics: setup ## Semantic layer example (after a build): `mf query` of weekly metrics
+	$(BIN)/mf query --metrics tickets_created,tickets_resolved,reopen_rate,first_response_seconds_median,first_response_sla_compliance,backlog_unresolved \
+		--group-by metric_time__week --order metric_time__week
 
 docs: setup ## dbt docs as one static page: target/static_index.html
 	$(BIN)/dbt docs generate --static

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 import yaml
+from typer.testing import CliRunner
 
-from ticketflow.report.catalogue import METRICS
-from ticketflow.report.units import format_value
+from ticketflow.cli import app
+from ticketflow.dbt import build
+from ticketflow.publish import publish
+from ticketflow.report.units import format_duration, format_hours, format_share
 
 # --- the shared Freshdesk files (../shared/fixtures beside the repository) ------------------
 
@@ -88,27 +92,82 @@ def handmade_marts(tmp_path: Path) -> Path:
     return db_path
 
 
-ReportCells = Callable[..., dict[str, list[str]]]
+ReportCells = Callable[..., list[str]]
 
 
-def _expected_report_cells(db_path: Path, where: str = "true") -> dict[str, list[str]]:
-    """count, mean, median, p90 per metric, computed here straight from fct_ticket_metrics."""
-    cells = {}
+def _expected_report_cells(db_path: Path, where: str = "true") -> list[str]:
+    """A breakdown row's cells after its label (tickets, solved, median first response in
+    calendar and business time, the same for resolution, SLA compliance of first response and
+    resolution, reopen rate), computed here straight from the marts."""
     with duckdb.connect(str(db_path), read_only=True) as con:
-        for metric in METRICS:
-            count, mean, median, p90 = con.execute(
-                f"select count(*), avg({metric.column}), median({metric.column}), "
-                f"quantile_cont({metric.column}, 0.9) from marts.fct_ticket_metrics "
-                f"where {metric.scope} and {where}"
-            ).fetchone()
-            cells[metric.column] = [
-                str(count),
-                *(format_value(metric, v) for v in (mean, median, p90)),
-            ]
-    return cells
+        row = con.execute(
+            f"""
+            select count(*), count(*) filter (where metrics.is_resolved),
+                median(metrics.first_response_seconds),
+                median(metrics.first_response_business_seconds),
+                median(metrics.resolution_seconds), median(metrics.resolution_business_seconds),
+                count(*) filter (where metrics.first_response_sla_status = 'met'),
+                count(*) filter (where metrics.first_response_sla_status in ('met', 'breached')),
+                count(*) filter (where metrics.resolution_sla_status = 'met'),
+                count(*) filter (where metrics.resolution_sla_status in ('met', 'breached')),
+                count(*) filter (where metrics.reopen_count > 0),
+                count(*) filter (where metrics.resolution_count > 0)
+            from marts.fct_ticket_metrics as metrics
+            inner join marts.dim_tickets as tickets on metrics.ticket_id = tickets.ticket_id
+            where {where}
+            """
+        ).fetchone()
+    tickets, solved, *medians = row[:6]
+    fr_met, fr_decided, res_met, res_decided, reopened, ever = row[6:]
+    return [
+        f"{tickets:,}",
+        f"{solved:,}",
+        *(
+            (format_hours if business else format_duration)(median)
+            for median, business in zip(medians, (False, True, False, True), strict=True)
+        ),
+        *(
+            format_share(part / whole if whole else None)
+            for part, whole in ((fr_met, fr_decided), (res_met, res_decided), (reopened, ever))
+        ),
+    ]
 
 
 @pytest.fixture
 def report_cells() -> ReportCells:
-    """`report_cells(db, where="true")`: the report's expected cells per metric column."""
+    """`report_cells(db, where="true")`: a breakdown row's expected cells after its label."""
     return _expected_report_cells
+
+
+# --- a built and published warehouse, for the BI tests (dbt; shared by the session) ----------
+
+REAL_TIME_ZONE = "America/Mexico_City"  # the real account's zone (its days start 06:00 UTC)
+
+
+@dataclass(frozen=True)
+class PublishedBuild:
+    db: Path  # the working file
+    serve: Path  # the published serve.duckdb
+    # A dbt project directory (links to the repository's files) whose target/ holds this
+    # build's artifacts: `mf` reads `<project>/target/semantic_manifest.json`.
+    project: Path
+    time_zone: str
+
+
+@pytest.fixture(scope="session")
+def published_build(
+    tmp_path_factory: pytest.TempPathFactory, real_files: list[Path]
+) -> PublishedBuild:
+    """The twelve real files loaded, built by dbt in the account's own zone and published,
+    once for the session (tests/test_bi.py, tests/test_semantic.py)."""
+    work = tmp_path_factory.mktemp("published")
+    project = work / "project"
+    project.mkdir()
+    for name in ("dbt_project.yml", "profiles.yml", "dbt_project"):
+        (project / name).symlink_to(REPOSITORY / name)
+    db = work / "warehouse.duckdb"
+    loaded = CliRunner().invoke(app, ["load", *map(str, real_files), "--db", str(db), "-q"])
+    assert loaded.exit_code == 0, loaded.output
+    run = build(db, time_zone=REAL_TIME_ZONE, target_path=project / "target")
+    assert run.ok, run.output
+    return PublishedBuild(db, publish(db).serve_path, project, REAL_TIME_ZONE)

@@ -63,7 +63,7 @@ def test_run_in_an_empty_directory(installed: Path, tmp_path: Path) -> None:
         env={"PATH": f"{installed / 'bin'}:/usr/bin:/bin", "HOME": str(installed.parent)},
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert (tmp_path / "x.txt").read_text().startswith("Ticket metrics report\n")
+    assert (tmp_path / "x.txt").read_text().startswith("Ticket report\n")
     assert (tmp_path / "x.html").is_file() and (tmp_path / "x.csv").is_file()
     assert (tmp_path / "data" / "warehouse.duckdb").is_file()
     assert (tmp_path / "data" / "serve.duckdb").is_file()

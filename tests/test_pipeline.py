@@ -20,7 +20,6 @@ from ticketflow.cli import app
 from ticketflow.marts import MARTS
 from ticketflow.pipeline import STAGES, activity_format, report_paths, run
 from ticketflow.report import write_report
-from ticketflow.report.catalogue import METRICS
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
@@ -78,23 +77,26 @@ def test_run_goes_through_every_stage_and_writes_everything(pipeline_run) -> Non
     assert tickets == 60
     assert result.publication.rows["fct_ticket_metrics"] == 60
     with (work / "report.csv").open(newline="") as handle:
-        assert len(list(csv.DictReader(handle))) == 60
+        headline = [row for row in csv.DictReader(handle) if row["section"] == "headline"]
+    assert headline[0] == {"section": "headline", "row": "1", "column": "created", "value": "60"}
 
 
 def test_run_reports_match_the_built_marts(pipeline_run, report_cells: ReportCells) -> None:
     _, _, work = pipeline_run
     text = (work / "report.txt").read_text()
-    with duckdb.connect(str(work / "warehouse.duckdb"), read_only=True) as con:
+    db = work / "warehouse.duckdb"
+    with duckdb.connect(str(db), read_only=True) as con:
         as_of = con.execute("select max(as_of) from marts.fct_ticket_metrics").fetchone()[0]
-    assert f"As of: {as_of:%Y-%m-%d %H:%M:%S} UTC" in text
-    expected = report_cells(work / "warehouse.duckdb")
-    for metric in METRICS:
-        line = next(row for row in text.splitlines() if row.startswith(f"  {metric.label}  "))
-        assert re.split(r"\s{2,}", line.strip()) == [
-            metric.label,
-            metric.scope_label,
-            *expected[metric.column],
+        groups = [
+            g
+            for (g,) in con.execute("select distinct group_name from marts.dim_tickets").fetchall()
         ]
+    assert f"; as of {as_of:%Y-%m-%d %H:%M:%S} UTC." in text
+    assert re.search(r"^  Created +60 +tickets created in the period$", text, re.MULTILINE)
+    ranked = text.split("\nGroups ranked\n", 1)[1].split("\n\n\n", 1)[0]
+    for group in groups:
+        cells = [group, *report_cells(db, f"metrics.group_name = '{group}'")]
+        assert re.search(r"^  " + r"\s{2,}".join(map(re.escape, cells)) + "$", ranked, re.M)
     html = (work / "report.html").read_text()
     assert "https://" not in html and "http://" not in html
 
@@ -192,10 +194,11 @@ def test_real_freshdesk_files_end_to_end(tmp_path: Path, real_files: list[Path])
             "select ticket_id from marts.fct_ticket_metrics where status_category is not null"
             " and not is_resolved order by created_at, ticket_id limit 1"
         ).fetchone()[0]
-    assert f"Tickets: {tickets:,} (" in text
-    assert f"; unresolved: {unresolved:,};" in text
+    assert re.search(rf"^  Backlog +{unresolved:,} +unresolved at the end$", text, re.MULTILINE)
+    assert tickets == 44
     section = text.split("Oldest unresolved tickets (top 10)\n", 1)[1]
-    assert section.splitlines()[3].split()[0] == str(oldest)
+    rows = [line for line in section.splitlines() if line.startswith("  ")]
+    assert rows[1].split()[0] == str(oldest)
     result = runner.invoke(app, ["export", "--sqlite", str(tmp_path / "x.sqlite"), "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith(f"Exported to {tmp_path / 'x.sqlite'}: ticket {tickets}, ")

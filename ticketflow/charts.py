@@ -1,36 +1,33 @@
 """Small inline SVG charts for the HTML report: no scripts, no fonts, no network.
 
 Each function takes aggregates already computed in DuckDB and returns one `<svg>` element as a
-string; every label is escaped. Charts scale to the page width through their viewBox.
+string; every label is escaped. Every chart carries its title, its axis labels with their
+units and a note of what it covers, drawn in the picture (and the title as `<title>` and
+`aria-label` for screen readers). Charts scale to the page width through their viewBox.
+
+Colours: the Okabe-Ito palette, told apart with every common colour-vision deficiency; series
+are also named in a legend, never told by colour alone.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from html import escape
-from typing import Protocol
 
 WIDTH = 960
-PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#b279a2", "#9d755d", "#e45756", "#72b7b2")
-AXIS = "#6b7280"
+TITLE_HEIGHT = 28
+NOTE_LINE = 17
+NOTE_CHARACTERS = 135  # a note's line fits the width at 12 px
+# Okabe & Ito (2008): blue, orange, bluish green, reddish purple, sky blue, vermillion, yellow.
+PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442")
+AXIS = "#4b5563"
 GRID = "#e5e7eb"
 INK = "#111827"
-# Days whose counts are not whole: a band behind the plot and a word above it.
-DAY_MARKS = {"missing": ("#d1d5db", "no export"), "partial": ("#fde68a", "partial")}
-LOG_TICKS = (
-    (1, "1s"),
-    (10, "10s"),
-    (60, "1m"),
-    (600, "10m"),
-    (3_600, "1h"),
-    (6 * 3_600, "6h"),
-    (86_400, "1d"),
-    (7 * 86_400, "1w"),
-    (30 * 86_400, "30d"),
-    (365 * 86_400, "1y"),
-)
+# Days or weeks whose counts are not whole: a band behind the plot and a word above it.
+MARKS = {"missing": ("#d1d5db", "no export"), "partial": ("#fde68a", "partial")}
 DURATION_STEPS = (
     60,
     300,
@@ -49,19 +46,22 @@ DURATION_STEPS = (
 )
 
 
-class Spread(Protocol):
-    """What a box plot needs of a statistic (report.Stat)."""
-
-    count: int
-    quantiles: tuple[float, ...] | None  # p10, p25, p50, p75, p90
-
-
-def _svg(height: float, title: str, body: list[str]) -> str:
+def _svg(height: float, title: str, note: str, body: list[str]) -> str:
+    """The chart: its title above the plot (`body`, drawn from y=0), its note below."""
+    note_lines = textwrap.wrap(note, NOTE_CHARACTERS)
+    total = TITLE_HEIGHT + height + NOTE_LINE * len(note_lines) + (6 if note_lines else 0)
+    parts = [
+        _text(0, 17, title, font_size="15", font_weight="600"),
+        f'<g transform="translate(0 {TITLE_HEIGHT})">{"".join(body)}</g>',
+    ]
+    for number, line in enumerate(note_lines, start=1):
+        y = TITLE_HEIGHT + height + NOTE_LINE * number
+        parts.append(_text(0, y, line, fill=AXIS, font_size="12"))
     return (
-        f'<svg viewBox="0 0 {WIDTH} {height:.0f}" '
+        f'<svg viewBox="0 0 {WIDTH} {total:.0f}" '
         f'width="100%" role="img" aria-label="{escape(title)}" '
         f'font-family="system-ui, sans-serif" font-size="12" fill="{INK}">'
-        f"<title>{escape(title)}</title>{''.join(body)}</svg>"
+        f"<title>{escape(title)}</title>{''.join(parts)}</svg>"
     )
 
 
@@ -83,10 +83,23 @@ def _rect(x: float, y: float, w: float, h: float, color: str) -> str:
     )
 
 
-def _legend(names: Sequence[str], y: float, x: float = 0) -> list[str]:
+def _colour_index(index: int, dashed: Sequence[bool]) -> int:
+    """A dashed series takes the colour of the solid series before it (p90 beside median)."""
+    solid = sum(1 for i in range(index + 1) if not (i < len(dashed) and dashed[i]))
+    return max(solid - 1, 0)
+
+
+def _legend(names: Sequence[str], y: float, x: float = 0, dashed: Sequence[bool] = ()) -> list[str]:
     parts = []
     for index, name in enumerate(names):
-        parts.append(_rect(x, y - 10, 12, 12, PALETTE[index % len(PALETTE)]))
+        color = PALETTE[_colour_index(index, dashed) % len(PALETTE)]
+        if index < len(dashed) and dashed[index]:
+            parts.append(
+                f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x + 14:.1f}" y2="{y - 4:.1f}" '
+                f'stroke="{color}" stroke-width="2" stroke-dasharray="4 3"/>'
+            )
+        else:
+            parts.append(_rect(x, y - 10, 12, 12, color))
         parts.append(_text(x + 18, y, name))
         x += 40 + 7 * len(name)
     return parts
@@ -102,96 +115,8 @@ def _tick_label(seconds: int, step: int) -> str:
     return f"{seconds // size}{unit}"
 
 
-def box_plot(
-    rows: Sequence[tuple[str, Spread]], duration: Callable[[float], str], title: str
-) -> str:
-    """Horizontal box plots on a log time axis: whiskers p10-p90, box p25-p75, median line."""
-    left, right, top, row_height = 230, 270, 10, 46
-    plot_width = WIDTH - left - right
-    values = [v for _, stat in rows if stat.quantiles for v in stat.quantiles]
-    low = max([t for t, _ in LOG_TICKS if t <= max(min(values, default=60), 1)], default=1)
-    high = min(
-        [t for t, _ in LOG_TICKS if t >= max(values, default=86_400)], default=LOG_TICKS[-1][0]
-    )
-    high = max(high, low * 10)
-    span = math.log10(high) - math.log10(low)
-
-    def x(seconds: float) -> float:
-        clamped = min(max(seconds, low), high)
-        return left + plot_width * (math.log10(clamped) - math.log10(low)) / span
-
-    height = top + row_height * len(rows) + 34
-    axis_y = top + row_height * len(rows)
-    body = []
-    for seconds, label in LOG_TICKS:
-        if low <= seconds <= high:
-            body.append(_line(x(seconds), top, x(seconds), axis_y, GRID))
-            body.append(_text(x(seconds), axis_y + 16, label, "middle", fill=AXIS))
-    body.append(_line(left, axis_y, left + plot_width, axis_y, AXIS))
-    body.append(
-        _text(left + plot_width / 2, axis_y + 31, "time in status (log scale)", "middle", fill=AXIS)
-    )
-    for index, (label, stat) in enumerate(rows):
-        middle = top + row_height * index + row_height / 2
-        color = PALETTE[index % len(PALETTE)]
-        body.append(_text(left - 10, middle + 4, label, "end"))
-        if not stat.quantiles:
-            body.append(_text(left + 6, middle + 4, "no tickets", fill=AXIS))
-            continue
-        p10, p25, p50, p75, p90 = stat.quantiles
-        body.append(_line(x(p10), middle, x(p90), middle, color, 2))
-        body.append(_line(x(p10), middle - 7, x(p10), middle + 7, color, 2))
-        body.append(_line(x(p90), middle - 7, x(p90), middle + 7, color, 2))
-        body.append(
-            f'<rect x="{x(p25):.1f}" y="{middle - 12:.1f}" width="{max(x(p75) - x(p25), 2):.1f}" '
-            f'height="24" fill="{color}" fill-opacity="0.35" stroke="{color}"/>'
-        )
-        body.append(_line(x(p50), middle - 12, x(p50), middle + 12, INK, 3))
-        summary = f"median {duration(p50)} · p90 {duration(p90)} · n={stat.count:,}"
-        body.append(_text(left + plot_width + 12, middle + 4, summary))
-    return _svg(height, title, body)
-
-
 def _duration_step(maximum: float) -> int:
     return next((s for s in DURATION_STEPS if maximum / s <= 6), DURATION_STEPS[-1])
-
-
-def grouped_bars(
-    rows: Sequence[tuple[str, Sequence[float | None]]],
-    series: Sequence[str],
-    duration: Callable[[float], str],
-    title: str,
-) -> str:
-    """Horizontal bars of durations, one bar per series for each row label; linear axis."""
-    left, right, top, bar, gap = 190, 70, 28, 14, 12
-    plot_width = WIDTH - left - right
-    row_height = bar * len(series) + gap
-    maximum = max((v for _, values in rows for v in values if v), default=3_600)
-    step = _duration_step(maximum)
-    high = math.ceil(maximum / step) * step
-
-    def x(seconds: float) -> float:
-        return left + plot_width * seconds / high
-
-    axis_y = top + row_height * len(rows)
-    body = _legend(series, 12, left)
-    for tick in range(0, high + 1, step):
-        body.append(_line(x(tick), top - 4, x(tick), axis_y, GRID))
-        body.append(_text(x(tick), axis_y + 16, _tick_label(tick, step), "middle", fill=AXIS))
-    for index, (label, values) in enumerate(rows):
-        y0 = top + row_height * index + gap / 2
-        body.append(_text(left - 10, y0 + bar * len(series) / 2 + 4, label, "end"))
-        for number, value in enumerate(values):
-            y = y0 + bar * number
-            if value is None:
-                body.append(_text(left + 4, y + bar - 3, "-", fill=AXIS))
-                continue
-            body.append(
-                _rect(left, y + 1, x(value) - left, bar - 2, PALETTE[number % len(PALETTE)])
-            )
-            body.append(_text(x(value) + 4, y + bar - 3, duration(value), font_size="11"))
-    body.append(_line(left, axis_y, left + plot_width, axis_y, AXIS))
-    return _svg(axis_y + 26, title, body)
 
 
 def _nice_step(maximum: float, ticks: int = 5) -> int:
@@ -200,84 +125,246 @@ def _nice_step(maximum: float, ticks: int = 5) -> int:
     return int(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)) or 1
 
 
-class _TimeAxis:
-    """x positions and labels for a run of days; the y scale for counts up to `maximum`;
-    `marks` gives a kind of `DAY_MARKS` per day index to shade (missing, partial days)."""
+class _Scale:
+    """A linear value axis from 0: counts (nice steps), durations (steps in time units) or
+    shares (0-100%)."""
 
-    left, right, top, bottom, height = 60, 20, 30, 36, 260
+    def __init__(self, kind: str, maximum: float) -> None:
+        self.kind = kind
+        if kind == "share":
+            self.step, self.high = 0.25, 1.0
+        elif kind == "duration":
+            self.step = _duration_step(max(maximum, 60))
+            self.high = max(math.ceil(maximum / self.step), 1) * self.step
+        else:
+            self.step = _nice_step(maximum)
+            self.high = max(math.ceil(maximum / self.step), 1) * self.step
+
+    def ticks(self) -> list[tuple[float, str]]:
+        count = round(self.high / self.step)
+        return [(i * self.step, self.label(i * self.step)) for i in range(count + 1)]
+
+    def label(self, value: float) -> str:
+        if self.kind == "share":
+            return f"{value * 100:.0f}%"
+        if self.kind == "duration":
+            return _tick_label(int(value), int(self.step))
+        return f"{int(value):,}"
+
+
+def grouped_bars(
+    rows: Sequence[tuple[str, Sequence[float | None]]],
+    series: Sequence[str],
+    value_label: Callable[[float], str] | Sequence[Callable[[float], str]],
+    title: str,
+    *,
+    axis_label: str,
+    note: str,
+    kind: str = "duration",
+) -> str:
+    """Horizontal bars, one bar per series for each row label, on a linear axis from 0 of
+    durations (`kind` 'duration') or shares ('share'); each bar carries its value, written
+    by `value_label` (one function, or one per series)."""
+    labels = [value_label] * len(series) if callable(value_label) else list(value_label)
+    left, right, top, bar, gap = 200, 70, 28, 14, 12
+    plot_width = WIDTH - left - right
+    row_height = bar * len(series) + gap
+    scale = _Scale(kind, max((v for _, values in rows for v in values if v), default=3_600))
+
+    def x(value: float) -> float:
+        return left + plot_width * min(value, scale.high) / scale.high
+
+    axis_y = top + row_height * len(rows)
+    body = _legend(series, 12, left)
+    for tick, label in scale.ticks():
+        body.append(_line(x(tick), top - 4, x(tick), axis_y, GRID))
+        body.append(_text(x(tick), axis_y + 16, label, "middle", fill=AXIS))
+    for index, (label, values) in enumerate(rows):
+        y0 = top + row_height * index + gap / 2
+        body.append(_text(left - 10, y0 + bar * len(series) / 2 + 4, _clip(label), "end"))
+        for number, value in enumerate(values):
+            y = y0 + bar * number
+            if value is None:
+                body.append(_text(left + 4, y + bar - 3, "no tickets", fill=AXIS, font_size="11"))
+                continue
+            body.append(
+                _rect(left, y + 1, x(value) - left, bar - 2, PALETTE[number % len(PALETTE)])
+            )
+            body.append(_text(x(value) + 4, y + bar - 3, labels[number](value), font_size="11"))
+    body.append(_line(left, axis_y, left + plot_width, axis_y, AXIS))
+    body.append(_text(left + plot_width / 2, axis_y + 34, axis_label, "middle", fill=AXIS))
+    return _svg(axis_y + 42, title, note, body)
+
+
+def stacked_bars(
+    rows: Sequence[tuple[str, Sequence[int]]],
+    series: Sequence[str],
+    title: str,
+    *,
+    axis_label: str,
+    note: str,
+) -> str:
+    """Horizontal bars of counts, each row's series stacked left to right, the total beside."""
+    left, right, top, bar, gap = 200, 70, 28, 20, 10
+    plot_width = WIDTH - left - right
+    scale = _Scale("count", max((sum(values) for _, values in rows), default=1))
+
+    def x(value: float) -> float:
+        return left + plot_width * value / scale.high
+
+    axis_y = top + (bar + gap) * len(rows)
+    body = _legend(series, 12, left)
+    for tick, label in scale.ticks():
+        body.append(_line(x(tick), top - 4, x(tick), axis_y, GRID))
+        body.append(_text(x(tick), axis_y + 16, label, "middle", fill=AXIS))
+    for index, (label, values) in enumerate(rows):
+        y = top + (bar + gap) * index + gap / 2
+        body.append(_text(left - 10, y + bar / 2 + 4, _clip(label), "end"))
+        start = 0
+        for number, value in enumerate(values):
+            if value:
+                color = PALETTE[number % len(PALETTE)]
+                body.append(_rect(x(start), y, x(start + value) - x(start), bar, color))
+            start += value
+        body.append(_text(x(start) + 4, y + bar / 2 + 4, f"{start:,}", font_size="11"))
+    body.append(_line(left, axis_y, left + plot_width, axis_y, AXIS))
+    body.append(_text(left + plot_width / 2, axis_y + 34, axis_label, "middle", fill=AXIS))
+    return _svg(axis_y + 42, title, note, body)
+
+
+def _clip(label: str, limit: int = 28) -> str:
+    """A row label that fits the left margin: long names are cut with an ellipsis."""
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+class _TimeAxis:
+    """x positions and labels for a run of days or weeks; a `_Scale` for the values;
+    `marks` gives a kind of `MARKS` per index to shade (missing, partial days or weeks)."""
+
+    left, right, top, bottom, height = 70, 20, 30, 44, 240
 
     def __init__(
-        self, days: Sequence[date], maximum: float, marks: Mapping[int, str] | None = None
+        self,
+        points: Sequence[date],
+        scale: _Scale,
+        marks: Mapping[int, str] | None,
+        axis_label: str,
+        value_label: str,
+        bands: bool = True,
     ) -> None:
-        self.days = days
+        self.points = points
+        self.bands = bands
+        self.scale = scale
         self.marks = dict(marks or {})
+        self.axis_label = axis_label
+        self.value_label = value_label
         self.plot_width = WIDTH - self.left - self.right
         self.axis_y = self.top + self.height
-        self.step = _nice_step(maximum)
-        self.high = max(math.ceil(maximum / self.step), 1) * self.step
 
     def x(self, index: int) -> float:
-        if len(self.days) < 2:
+        if len(self.points) < 2:
             return self.left + self.plot_width / 2
-        return self.left + self.plot_width * index / (len(self.days) - 1)
+        return self.left + self.plot_width * index / (len(self.points) - 1)
 
     def y(self, value: float) -> float:
-        return self.axis_y - self.height * value / self.high
+        return self.axis_y - self.height * min(value, self.scale.high) / self.scale.high
 
     def frame(self) -> list[str]:
         body = []
-        half = self.plot_width / max(len(self.days) - 1, 1) / 2
+        half = self.plot_width / max(len(self.points) - 1, 1) / 2
+        if len(self.points) < 2:
+            half = 30
         for index, kind in sorted(self.marks.items()):
-            color, word = DAY_MARKS[kind]
-            body.append(_rect(self.x(index) - half, self.top, 2 * half, self.height, color))
+            color, word = MARKS[kind]
+            if not self.bands:  # the word under the point's axis label; the point is hollow
+                body.append(_text(self.x(index), self.axis_y + 30, word, "middle", fill=AXIS))
+                continue
+            left = max(self.x(index) - half, self.left)
+            right = min(self.x(index) + half, self.left + self.plot_width)
+            body.append(_rect(left, self.top, right - left, self.height, color))
             body.append(_text(self.x(index), self.top - 4, word, "middle", fill=AXIS))
-        for tick in range(0, self.high + 1, self.step):
+        for tick, label in self.scale.ticks():
             body.append(
                 _line(self.left, self.y(tick), self.left + self.plot_width, self.y(tick), GRID)
             )
-            body.append(_text(self.left - 6, self.y(tick) + 4, f"{tick:,}", "end", fill=AXIS))
-        every = max(1, math.ceil(len(self.days) / 10))
-        for index in range(0, len(self.days), every):
-            label = f"{self.days[index]:%b %d}"
+            body.append(_text(self.left - 6, self.y(tick) + 4, label, "end", fill=AXIS))
+        every = max(1, math.ceil(len(self.points) / 10))
+        for index in range(0, len(self.points), every):
+            label = f"{self.points[index]:%b %d}"
             body.append(_line(self.x(index), self.axis_y, self.x(index), self.axis_y + 4, AXIS))
             body.append(_text(self.x(index), self.axis_y + 18, label, "middle", fill=AXIS))
         body.append(_line(self.left, self.axis_y, self.left + self.plot_width, self.axis_y, AXIS))
+        body.append(
+            _text(
+                self.left + self.plot_width / 2,
+                self.axis_y + (36 if self.bands else 48),
+                self.axis_label,
+                "middle",
+                fill=AXIS,
+            )
+        )
+        middle = self.top + self.height / 2
+        body.append(
+            _text(
+                14,
+                middle,
+                self.value_label,
+                "middle",
+                fill=AXIS,
+                transform=f"rotate(-90 14 {middle:.1f})",
+            )
+        )
         return body
 
-    def svg(self, title: str, body: list[str]) -> str:
-        return _svg(self.axis_y + self.bottom, title, body)
+    def svg(self, title: str, note: str, body: list[str]) -> str:
+        return _svg(self.axis_y + self.bottom + (0 if self.bands else 12), title, note, body)
 
 
-def daily_lines(
-    days: Sequence[date],
-    series: Sequence[tuple[str, Sequence[int | None]]],
+def lines(
+    points: Sequence[date],
+    series: Sequence[tuple[str, Sequence[float | None]]],
     title: str,
+    *,
+    axis_label: str,
+    value_label: str,
+    note: str,
+    kind: str = "count",
     marks: Mapping[int, str] | None = None,
+    dashed: Sequence[bool] = (),
+    bands: bool = True,
 ) -> str:
-    """One line per series over the days, with a dot per day when there are few. A None value
-    (a day no export covers) is a gap in the line, never a zero."""
+    """One line per series over days or weeks, with a dot per point when there are few. A
+    None value (no export covers it) is a gap in the line, never a zero. `dashed[i]` draws
+    series i dashed (a p90 beside its median). A marked point is shaded with a band (`bands`,
+    for days) or drawn hollow with the word under its label (for weeks, few and wide)."""
     known = [v for _, values in series for v in values if v is not None]
-    axis = _TimeAxis(days, max(known, default=1), marks)
-    body = axis.frame() + _legend([name for name, _ in series], 14, axis.left)
-    for number, (_, values) in enumerate(series if days else ()):
-        color = PALETTE[number % len(PALETTE)]
+    scale = _Scale(kind, max(known, default=1))
+    axis = _TimeAxis(points, scale, marks, axis_label, value_label, bands)
+    body = axis.frame() + _legend([name for name, _ in series], 14, axis.left, dashed)
+    for number, (_, values) in enumerate(series if points else ()):
+        color = PALETTE[_colour_index(number, dashed) % len(PALETTE)]
+        dash = ' stroke-dasharray="5 4"' if number < len(dashed) and dashed[number] else ""
         for run in _runs(values):
-            points = " ".join(f"{axis.x(i):.1f},{axis.y(v):.1f}" for i, v in run)
+            coordinates = " ".join(f"{axis.x(i):.1f},{axis.y(v):.1f}" for i, v in run)
             body.append(
-                f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="2"/>'
+                f'<polyline points="{coordinates}" fill="none" stroke="{color}" '
+                f'stroke-width="2"{dash}/>'
             )
         if len(values) <= 60:
             body.extend(
                 f'<circle cx="{axis.x(i):.1f}" cy="{axis.y(v):.1f}" r="3" fill="{color}"/>'
+                if bands or i not in axis.marks
+                else f'<circle cx="{axis.x(i):.1f}" cy="{axis.y(v):.1f}" r="4" fill="#fff" '
+                f'stroke="{color}" stroke-width="2"/>'
                 for i, v in enumerate(values)
                 if v is not None
             )
-    return axis.svg(title, body)
+    return axis.svg(title, note, body)
 
 
-def _runs(values: Sequence[int | None]) -> list[list[tuple[int, int]]]:
+def _runs(values: Sequence[float | None]) -> list[list[tuple[int, float]]]:
     """The stretches of consecutive known values, as (index, value) pairs."""
-    runs: list[list[tuple[int, int]]] = [[]]
+    runs: list[list[tuple[int, float]]] = [[]]
     for index, value in enumerate(values):
         if value is None:
             runs.append([])
@@ -290,31 +377,31 @@ def stacked_area(
     days: Sequence[date],
     layers: Sequence[tuple[str, Sequence[int]]],
     title: str,
+    *,
+    axis_label: str,
+    value_label: str,
+    note: str,
     marks: Mapping[int, str] | None = None,
 ) -> str:
     """Layers stacked bottom-up in the given order: the end-of-day backlog by status."""
     totals = [sum(values) for values in zip(*(v for _, v in layers), strict=True)] or [0]
-    axis = _TimeAxis(days, max(totals), marks)
+    axis = _TimeAxis(days, _Scale("count", max(totals)), marks, axis_label, value_label)
     body = axis.frame() + _legend([name for name, _ in layers], 14, axis.left)
     base = [0] * len(days)
     for number, (_, values) in enumerate(layers):
         upper = [b + v for b, v in zip(base, values, strict=True)]
+        color = PALETTE[number % len(PALETTE)]
         if len(days) == 1:
             body.append(
                 _rect(
-                    axis.x(0) - 15,
-                    axis.y(upper[0]),
-                    30,
-                    axis.y(base[0]) - axis.y(upper[0]),
-                    PALETTE[number % len(PALETTE)],
+                    axis.x(0) - 15, axis.y(upper[0]), 30, axis.y(base[0]) - axis.y(upper[0]), color
                 )
             )
         elif days:
             edge = [f"{axis.x(i):.1f},{axis.y(v):.1f}" for i, v in enumerate(upper)]
             floor = [f"{axis.x(i):.1f},{axis.y(v):.1f}" for i, v in reversed(list(enumerate(base)))]
             body.append(
-                f'<polygon points="{" ".join(edge + floor)}" '
-                f'fill="{PALETTE[number % len(PALETTE)]}" fill-opacity="0.85"/>'
+                f'<polygon points="{" ".join(edge + floor)}" fill="{color}" fill-opacity="0.85"/>'
             )
         base = upper
-    return axis.svg(title, body)
+    return axis.svg(title, note, body)

@@ -7,6 +7,7 @@ and its exit code. Users never see a traceback for bad input.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -388,15 +389,50 @@ def report(
         ),
     ],
     db: DbOption = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            "--since",
+            help="First account-local day of the report (YYYY-MM-DD). (default: the first day)",
+            formats=["%Y-%m-%d"],
+            show_default=False,
+        ),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option(
+            "--until",
+            help="Last account-local day of the report, included (YYYY-MM-DD). "
+            "(default: the as-of day)",
+            formats=["%Y-%m-%d"],
+            show_default=False,
+        ),
+    ] = None,
+    time_zone: TimeZoneOption = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Write the ticket metrics report from the marts (run `dbt build` first)."""
-    from ticketflow.files import check_replaceable
-    from ticketflow.report import write_report
+    """Write the ticket report from the marts (run `dbt build` first).
 
-    write_report(_db(db), check_replaceable(output))
+    The period's days are account-local: give --time-zone as to `build` (the report checks
+    that the marts' days are that zone's)."""
+    from ticketflow.files import check_replaceable
+    from ticketflow.report import Period, write_report
+
+    period = Period(
+        time_zone=_report_time_zone(time_zone),
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+    )
+    write_report(_db(db), check_replaceable(output), period)
     if not quiet:
         typer.echo(f"Report written to {output}", err=True)
+
+
+def _report_time_zone(time_zone: str | None) -> str:
+    """The zone given, else the dbt var's default (dbt_project.yml), checked like build's."""
+    from ticketflow.dbt import default_time_zone, format_time_zone
+
+    return format_time_zone(time_zone) if time_zone is not None else default_time_zone()
 
 
 @app.command()
@@ -421,25 +457,41 @@ def publish_marts(db: Path, *, quiet: bool) -> None:
 @app.command()
 def export(
     sqlite: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--sqlite", help="SQLite file to write (replaced if it exists).", dir_okay=False
         ),
-    ],
+    ] = None,
+    csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv",
+            help="CSV file to write with the metrics mart, one row per ticket (replaced if it "
+            "exists; spreadsheet formulas neutralised).",
+            dir_okay=False,
+        ),
+    ] = None,
     db: DbOption = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Export the marts to the original system's SQLite schema.
+    """Export the marts: to the original system's SQLite schema, or the metrics mart as CSV.
 
-    Tables: ticket, activity_history, ticket_details (see ticketflow/export.py for the
-    column mapping).
+    SQLite tables: ticket, activity_history, ticket_details (see ticketflow/export.py for
+    the column mapping). CSV: marts.fct_ticket_metrics in ticket order.
     """
-    from ticketflow.export import export_sqlite
+    from ticketflow.export import export_csv, export_sqlite
 
-    counts = export_sqlite(_db(db), sqlite)
-    if not quiet:
-        rows = ", ".join(f"{name} {count:,}" for name, count in counts.items())
-        typer.echo(f"Exported to {sqlite}: {rows} rows", err=True)
+    if sqlite is None and csv is None:
+        raise typer.BadParameter("give --sqlite FILE, --csv FILE or both")
+    if sqlite is not None:
+        counts = export_sqlite(_db(db), sqlite)
+        if not quiet:
+            rows = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+            typer.echo(f"Exported to {sqlite}: {rows} rows", err=True)
+    if csv is not None:
+        count = export_csv(_db(db), csv)
+        if not quiet:
+            typer.echo(f"Exported to {csv}: fct_ticket_metrics {count:,} rows", err=True)
 
 
 @app.command()

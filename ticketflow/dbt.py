@@ -28,6 +28,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
+import yaml
 
 from ticketflow import project, warehouse
 from ticketflow.errors import TicketflowError
@@ -124,6 +125,12 @@ def format_time_zone(name: str) -> str:
             f"unknown time zone {name!r} (expected an IANA name such as America/Mexico_City)"
         ) from None
     return name
+
+
+def default_time_zone() -> str:
+    """The `account_time_zone` a build without --time-zone uses: dbt_project.yml's var."""
+    config = yaml.safe_load((project.project_dir() / "dbt_project.yml").read_text())
+    return format_time_zone(str((config.get("vars") or {}).get("account_time_zone") or "UTC"))
 
 
 def dbt_vars(

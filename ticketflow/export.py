@@ -145,3 +145,47 @@ def _write(source: duckdb.DuckDBPyConnection, path: Path) -> dict[str, int]:
     finally:
         target.close()
     return counts
+
+
+# --- CSV: the metrics mart, one row per ticket ----------------------------------------------
+
+CSV_MART = "fct_ticket_metrics"
+
+
+def export_csv(db_path: Path, csv_path: Path) -> int:
+    """Write `marts.fct_ticket_metrics` as CSV (header, ticket order, UTC timestamps as
+    `YYYY-MM-DD HH:MM:SS`); text cells a spreadsheet would run as a formula are neutralised
+    (`ticketflow.report.csv.neutralise_sql`). Return the rows written."""
+    from ticketflow.report.csv import neutralise_sql
+
+    source = marts.connect(db_path, (CSV_MART,))
+    try:
+        with source, files.atomic_path(csv_path) as tmp:
+            columns = source.execute(
+                """
+                select column_name, data_type
+                from information_schema.columns
+                where table_catalog = current_database() and table_schema = 'marts'
+                    and table_name = ?
+                order by ordinal_position
+                """,
+                [CSV_MART],
+            ).fetchall()
+            select = ", ".join(
+                f"{neutralise_sql(_quoted(name))} as {_quoted(name)}"
+                if data_type == "VARCHAR"
+                else _quoted(name)
+                for name, data_type in columns
+            )
+            source.execute(
+                f"copy (select {select} from marts.{CSV_MART} order by ticket_id) "
+                f"to {marts.sql_path(tmp)} (format csv, header true)"
+            )
+            count = source.execute(f"select count(*) from marts.{CSV_MART}").fetchone()[0]
+    except (OSError, duckdb.Error) as error:
+        raise ExportError(f"{csv_path}: cannot write the CSV export: {error}") from error
+    return count
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'

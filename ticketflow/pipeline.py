@@ -16,7 +16,7 @@ from typing import Protocol, TypeVar
 from ticketflow import dbt, generator, loader
 from ticketflow.errors import TicketflowError
 from ticketflow.publish import Publication, publish
-from ticketflow.report import write_reports
+from ticketflow.report import Period, write_reports
 
 STAGES = ("generate", "load", "build", "report", "publish")
 SIBLING_REPORTS = (".html", ".csv")
@@ -126,7 +126,11 @@ def run(
     reports = stage(
         4,
         ", ".join(str(p) for p in report_paths(report_path)),
-        lambda: write_reports(db_path, report_paths(report_path)),
+        lambda: write_reports(
+            db_path,
+            report_paths(report_path),
+            Period(time_zone=time_zone or dbt.default_time_zone()),
+        ),
         lambda paths: f"{len(paths)} reports written",
     )
     publication = stage(

@@ -4,6 +4,7 @@ A DuckDB file has one writer or many readers, so a BI tool must never hold the w
 After a build, the marts are copied next to the working file to
 
 - `serve.duckdb`, read-only (mode 0444): connect to it with DuckDB's read-only access mode;
+  each mart keeps its table and column comments (the dbt descriptions, from persist_docs);
 - `parquet/`, one `<mart>.parquet` per mart.
 
 Both are symbolic links into one publication: `serve.duckdb -> .publication/serve.duckdb`,
@@ -113,6 +114,7 @@ def _copy_marts(db_path: Path, serve: Path, parquet_dir: Path) -> dict[str, int]
             con.execute(
                 f"create table {marts.SCHEMA}.{name} as select * from {source} order by {order}"
             )
+            _copy_comments(con, "warehouse", name)
             parquet = marts.sql_path(parquet_dir / f"{name}.parquet")
             con.execute(
                 f"copy {marts.SCHEMA}.{name} to {parquet} (format parquet, compression zstd)"
@@ -121,6 +123,31 @@ def _copy_marts(db_path: Path, serve: Path, parquet_dir: Path) -> dict[str, int]
         con.execute("detach warehouse")
         con.execute("checkpoint")
     return rows
+
+
+def _copy_comments(con: duckdb.DuckDBPyConnection, catalog: str, name: str) -> None:
+    """Put the mart's table and column comments in `catalog` (the descriptions that dbt's
+    persist_docs wrote) on its published copy: `create table as` does not carry them."""
+    (table_comment,) = con.execute(
+        "select comment from duckdb_tables() "
+        "where database_name = ? and schema_name = ? and table_name = ?",
+        [catalog, marts.SCHEMA, name],
+    ).fetchone() or (None,)
+    if table_comment:
+        con.execute(f"comment on table {marts.SCHEMA}.{name} is {_sql_string(table_comment)}")
+    columns = con.execute(
+        "select column_name, comment from duckdb_columns() "
+        "where database_name = ? and schema_name = ? and table_name = ? and comment <> '' "
+        "order by column_index",
+        [catalog, marts.SCHEMA, name],
+    ).fetchall()
+    for column, comment in columns:
+        con.execute(f'comment on column {marts.SCHEMA}.{name}."{column}" is {_sql_string(comment)}')
+
+
+def _sql_string(text: str) -> str:
+    """`text` as a SQL string literal (COMMENT ON takes no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _check_layout(directory: Path) -> None:

@@ -24,7 +24,9 @@ SHARED_SETTINGS = ("memory_limit", "threads")
 # Catalog names a working file cannot have: DuckDB's own catalogs and schemas, and the
 # schemas of the working file (the loader's raw, the dbt project's); see `check_name`.
 DUCKDB_NAMES = ("main", "system", "temp", "memory", "information_schema", "pg_catalog")
-RESERVED_CATALOGS = frozenset((*DUCKDB_NAMES, "raw", "staging", "intermediate", "marts", "seeds"))
+RESERVED_CATALOGS = frozenset(
+    (*DUCKDB_NAMES, "raw", "staging", "intermediate", "marts", "seeds", "semantic")
+)
 QUOTES = ("'", '"')
 
 

@@ -1,8 +1,10 @@
 """The report a person reads: ticket metrics from the marts as text, Markdown, CSV or HTML.
 
-One module per job: `catalogue` (the metrics and dimensions), `queries` (every aggregate in
-DuckDB -> `ReportData`), `units` (how numbers read), `text` (text and Markdown), `html`,
-`csv`. The output depends on the marts alone, so the same marts give the same bytes.
+One module per job: `catalogue` (dimensions, age buckets, labels), `queries` (every aggregate
+in DuckDB -> `ReportData`), `tables` (the figures and tables, defined once for every format),
+`units` (how values read), `text` (text and Markdown), `html`, `csv` (report.csv and the
+formula rule of every CSV). The output depends on the marts alone (and the period asked
+for), so the same marts give the same bytes.
 """
 
 from __future__ import annotations
@@ -14,33 +16,32 @@ from pathlib import Path
 import duckdb
 
 from ticketflow import files, marts
-from ticketflow.errors import TicketflowError
 from ticketflow.report import csv, html, queries, text
-from ticketflow.report.queries import ReportData
+from ticketflow.report.queries import Period, ReportData, ReportError
 from ticketflow.warehouse import WarehouseError
 
-FORMATS = (".txt", ".md", ".csv", ".html")
-
-
-class ReportError(TicketflowError):
-    """The report cannot be written (unknown format, unwritable file)."""
-
+__all__ = ["FORMATS", "Period", "ReportError", "write_report", "write_reports"]
 
 RENDERERS: dict[str, Callable[[ReportData], str]] = {
     ".txt": text.render_text,
     ".md": text.render_markdown,
+    ".csv": csv.render_csv,
     ".html": html.render_html,
 }
+FORMATS = tuple(RENDERERS)
 
 
-def write_report(db_path: Path, out_path: Path) -> Path:
+def write_report(db_path: Path, out_path: Path, period: Period | None = None) -> Path:
     """Write the report for the marts in `db_path` to `out_path`; the format follows its suffix."""
-    return write_reports(db_path, [out_path])[0]
+    return write_reports(db_path, [out_path], period)[0]
 
 
-def write_reports(db_path: Path, out_paths: Sequence[Path]) -> tuple[Path, ...]:
-    """Write the report in each of `out_paths` (the format follows each suffix) from one
-    connection to the marts and one collection of the data, whatever the number of formats."""
+def write_reports(
+    db_path: Path, out_paths: Sequence[Path], period: Period | None = None
+) -> tuple[Path, ...]:
+    """Write the report of `period` (default: every day, in UTC) in each of `out_paths` (the
+    format follows each suffix) from one connection to the marts and one collection of the
+    data, whatever the number of formats."""
     for out_path in out_paths:
         suffix = out_path.suffix.lower()
         if suffix not in FORMATS:
@@ -49,26 +50,21 @@ def write_reports(db_path: Path, out_paths: Sequence[Path]) -> tuple[Path, ...]:
                 f"use {', '.join(FORMATS)}"
             )
     with marts.connect(db_path) as con:
-        renders = [RENDERERS.get(path.suffix.lower()) for path in out_paths]
-        data = None
-        if any(renders):
-            if not queries.has_status_categories(con):
-                missing = queries.STATUS_CATEGORIES
-                raise WarehouseError(f"{db_path}: missing {missing} (run `dbt build` first)")
-            try:
-                data = queries.collect(con)
-            except duckdb.Error as error:  # marts of an older build lack a column read here
-                reason = str(error).strip().splitlines()[0]
-                raise WarehouseError(
-                    f"{db_path}: the marts lack what the report reads ({reason});"
-                    " rebuild them: ticketflow build"
-                ) from None
-        for out_path, render in zip(out_paths, renders, strict=True):
-            with _atomic_path(out_path) as tmp:
-                if render is None:
-                    csv.write_csv(con, tmp)
-                else:
-                    tmp.write_text(render(data), encoding="utf-8")
+        if not queries.has_status_categories(con):
+            missing = queries.STATUS_CATEGORIES
+            raise WarehouseError(f"{db_path}: missing {missing} (run `dbt build` first)")
+        try:
+            data = queries.collect(con, period)
+        except duckdb.Error as error:  # marts of an older build lack a column read here
+            reason = str(error).strip().splitlines()[0]
+            raise WarehouseError(
+                f"{db_path}: the marts lack what the report reads ({reason});"
+                " rebuild them: ticketflow build"
+            ) from None
+    for out_path in out_paths:
+        rendered = RENDERERS[out_path.suffix.lower()](data)
+        with _atomic_path(out_path) as tmp:
+            tmp.write_text(rendered, encoding="utf-8", newline="")
     return tuple(out_paths)
 
 

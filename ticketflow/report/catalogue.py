@@ -1,75 +1,59 @@
-"""What the report measures: the metrics (columns of `marts.fct_ticket_metrics`), the
-dimensions they are broken down by, and the labels of priorities and status categories.
+"""What the report shows and how it names things: the breakdown dimensions, the backlog's age
+buckets, the labels of priorities, status categories and data values.
 
 The status categories themselves come from the marts and the seed (`queries`), not from here."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Literal
 
 PRIORITY_NAMES = {1: "Low", 2: "Medium", 3: "High", 4: "Urgent"}
 SMALL_WORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to"})
+AGENTS_SEED = "seeds.ticketflow_agents"  # optional (agent_id, name): agents' names
 
 
 @dataclass(frozen=True)
-class Metric:
-    """One reported metric: a column of `marts.fct_ticket_metrics` and the tickets it covers."""
+class Dimension:
+    """A breakdown of the period's tickets: `key` in report.csv, `column` of the period's
+    tickets (fct_ticket_metrics joined to dim_tickets), the title a person reads."""
 
+    key: str
     column: str
-    label: str
-    kind: Literal["status", "duration", "count"]
-    scope: str  # SQL predicate on fct_ticket_metrics: the tickets the statistics are over
-    scope_label: str
-    # Measured from creation, so null for tickets created before the exports: the SQL
-    # predicate of the tickets it would otherwise cover, and so leaves out (None: not so).
-    left_out: str | None = None
+    title: str
+    none_label: str
 
 
-FIRST_RESPONSE = Metric(
-    "first_response_seconds",
-    "Time to first response",
-    "duration",
-    "first_response_seconds is not null",
-    "tickets with a first response",
-    left_out="not is_created_in_window and first_response_at is not null",
+# In report order; groups and agents are ranked, the others are breakdowns.
+DIMENSIONS = (
+    Dimension("group", "group_name", "Group", "(no group)"),
+    Dimension("agent", "agent_id", "Agent", "(unassigned)"),
+    Dimension("priority", "priority", "Priority", "(none)"),
+    Dimension("channel", "source", "Channel", "(unknown)"),
+    Dimension("ticket_type", "ticket_type", "Ticket type", "(none)"),
+    Dimension("issue_type", "issue_type", "Issue type", "(none)"),
+    Dimension("product", "product", "Product", "(none)"),
 )
-RESOLUTION = Metric(
-    "resolution_seconds",
-    "Time to resolution",
-    "duration",
-    "resolution_seconds is not null",
-    "tickets resolved or closed now",
-    left_out="not is_created_in_window and is_resolved",
+RANKED = ("group", "agent")
+
+# The backlog's age buckets: (key, label, upper bound in days; None: no bound). A ticket
+# created before the exports has an unknown age: its own bucket, never a guessed one.
+AGE_BUCKETS = (
+    ("under_1d", "under 1 day", 1),
+    ("1_3d", "1-3 days", 3),
+    ("3_7d", "3-7 days", 7),
+    ("7_30d", "7-30 days", 30),
+    ("over_30d", "over 30 days", None),
 )
-METRICS = (
-    Metric("seconds_open", "Time Open", "status", "seconds_open > 0", "tickets that were Open"),
-    Metric(
-        "seconds_waiting_on_customer",
-        "Time Waiting on Customer",
-        "status",
-        "seconds_waiting_on_customer > 0",
-        "tickets that waited on the customer",
-    ),
-    Metric(
-        "seconds_pending",
-        "Time Pending (waiting for response)",
-        "status",
-        "seconds_pending > 0",
-        "tickets that were Pending",
-    ),
-    Metric(
-        "seconds_waiting_on_third_party",
-        "Time Waiting on Third Party",
-        "status",
-        "seconds_waiting_on_third_party > 0",
-        "tickets that waited on a third party",
-    ),
-    FIRST_RESPONSE,
-    RESOLUTION,
-    Metric("reopen_count", "Reopens", "count", "true", "all tickets"),
-)
-DIMENSIONS = (("priority", "Priority"), ("group", "Group"), ("agent", "Agent"))
+UNKNOWN_AGE = ("before_exports", "before the exports")
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def clean_label(value: object) -> str:
+    """A value from the data as one line: control characters (newlines, tabs) become one
+    space, so a name can never break a table row; surrounding spaces are dropped."""
+    return _CONTROL.sub(" ", str(value)).strip()
 
 
 def priority_label(priority: int | None) -> str:

@@ -1,120 +1,101 @@
-"""The text and Markdown reports: one document layout, two ways to write headings and tables."""
+"""The text and Markdown reports: one document layout, two ways to write headings and tables.
+
+Every value from the data is one line (`catalogue.clean_label`); Markdown escapes what it
+would otherwise read as markup (raw HTML, table pipes, emphasis), so a name is text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from ticketflow.report.catalogue import DIMENSIONS, Metric, priority_label
-from ticketflow.report.queries import OLDEST_UNRESOLVED, OpenTicket, ReportData, Stat
-from ticketflow.report.units import format_duration, format_time, format_value
+from ticketflow.report import tables
+from ticketflow.report.queries import ReportData
+from ticketflow.report.tables import Table, format_cell
+from ticketflow.report.units import format_date, format_time
 
 Row = list[str]
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]|#!~]")
 
 
 def render_text(data: ReportData) -> str:
-    return _render_document(data, _text_heading, _text_table)
+    return _render_document(data, _text_heading, _text_table, str)
 
 
 def render_markdown(data: ReportData) -> str:
-    return _render_document(data, _markdown_heading, _markdown_table)
+    return _render_document(data, _markdown_heading, _markdown_table, markdown_escape)
+
+
+def markdown_escape(text: str) -> str:
+    """`text` shown as is in Markdown: HTML's & < > as entities, markup characters escaped."""
+    text = _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match.group(), text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def title_lines(data: ReportData) -> list[str]:
+    """The period, the zone, the as-of time: what every format states first."""
+    zone = data.period.time_zone
+    if data.first_day is None:
+        period = "no days in the data"
+    else:
+        period = f"{format_date(data.first_day)} to {format_date(data.last_day)}"
+    calendars = ", ".join(c.calendar for c in data.calendars) or "-"
+    policies = ", ".join(dict.fromkeys(p.sla_policy for p in data.policies)) or "-"
+    return [
+        f"Period: {period} (account-local days, {zone}); as of {format_time(data.as_of)}.",
+        f"Local times are in {zone}; the backlog is at {_local_end(data)}.",
+        f"Business hours by calendar {calendars}; SLA policy {policies} (the last section says"
+        " how they count).",
+    ]
+
+
+def _local_end(data: ReportData) -> str:
+    if data.end_at is None:
+        return "-"
+    if data.end_at == data.as_of:
+        return "the as-of time"
+    return f"the end of {format_date(data.last_day)}"
 
 
 def _render_document(
     data: ReportData,
     heading: Callable[[str, int], str],
     table: Callable[[Row, list[Row], str], str],
+    escape: Callable[[str], str],
 ) -> str:
-    t = data.totals
+    content = tables.build(data)
     blocks = [
-        heading("Ticket metrics report", 1),
-        "\n".join(
-            [
-                f"As of: {format_time(data.as_of)}",
-                f"Tickets: {t.tickets:,} ({t.created_in_window:,} created in the export window, "
-                f"first {format_time(t.first_created_at)}, last {format_time(t.last_created_at)})",
-                f"Resolved or closed now: {t.resolved:,}; unresolved: {t.unresolved:,}; "
-                f"status unknown (no status exported): {t.status_unknown:,}; "
-                f"reopened at least once: {t.reopened:,}",
-                *_left_out_lines(data),
-                *_coverage_lines(data),
-                "Statistics per metric: count of tickets, mean, median, p90 "
-                "(continuous quantiles).",
-            ]
-        ),
-        heading("Summary", 2),
+        heading("Ticket report", 1),
+        "\n".join(escape(line) for line in title_lines(data) + content.notes),
+        heading("Headline", 2),
         table(
-            ["Metric", "Over", "Count", "Mean", "Median", "p90"],
+            ["Measure", "Value", "Note"],
             [
-                [b.metric.label, b.metric.scope_label, *_stat_cells(b.metric, b.overall)]
-                for b in data.breakdowns
+                [f.label, format_cell(tables.Column(f.key, f.label, f.kind), f.value), f.note]
+                for f in content.headline
             ],
-            "llrrrr",
+            "lrl",
         ),
     ]
-    for b in data.breakdowns:
-        blocks.append(heading(f"{b.metric.label} (over {b.metric.scope_label})", 2))
-        for key, title in DIMENSIONS:
-            rows = [[label, *_stat_cells(b.metric, stat)] for label, stat in b.by[key]]
-            blocks.append(heading(f"By {title.lower()}", 3))
-            blocks.append(table([title, "Count", "Mean", "Median", "p90"], rows, "lrrrr"))
-    blocks.append(heading(f"Oldest unresolved tickets (top {OLDEST_UNRESOLVED})", 2))
-    blocks.append(
-        table(
-            ["Ticket", "Created", "Age", "Status", "Priority", "Group", "Agent"],
-            [_open_ticket_cells(ticket) for ticket in data.oldest_unresolved],
-            "rlrllll",
+    for section in content.tables:
+        blocks.append(heading(section.title, 2))
+        if section.note:
+            blocks.append(escape(section.note))
+        blocks.append(table(*_cells(section)))
+    if content.absent:
+        blocks.append(
+            escape(f"Not in the period's tickets (no value exported): {', '.join(content.absent)}.")
         )
-    )
     return "\n\n".join(blocks) + "\n"
 
 
-def _left_out_lines(data: ReportData) -> list[str]:
-    """How many tickets each statistic measured from creation leaves out, and why."""
-    counts = [
-        f"{b.metric.label.lower()}: {data.left_out[b.metric.column]:,} tickets"
-        for b in data.breakdowns
-        if data.left_out.get(b.metric.column)
+def _cells(section: Table) -> tuple[Row, list[Row], str]:
+    headers = [column.header for column in section.columns]
+    rows = [
+        [format_cell(column, value) for column, value in zip(section.columns, row, strict=True)]
+        for row in section.shown_rows
     ]
-    if not counts:
-        return []
-    return [
-        "Left out, created before the first export (creation time unknown): "
-        + "; ".join(counts)
-        + "."
-    ]
-
-
-def _coverage_lines(data: ReportData) -> list[str]:
-    """Days no export covers, and the partial as_of day: their counts are not real zeros."""
-    lines = []
-    missing = [f"{day.summary_date}" for day in data.days if day.is_missing]
-    if missing:
-        lines.append(f"Days without an export (counts unknown): {', '.join(missing)}")
-    partial = [f"{day.summary_date}" for day in data.days if day.is_partial_day]
-    if partial:
-        lines.append(f"Partial day (data up to {format_time(data.as_of)}): {', '.join(partial)}")
-    return lines
-
-
-def _stat_cells(metric: Metric, stat: Stat) -> Row:
-    return [
-        f"{stat.count:,}",
-        format_value(metric, stat.mean),
-        format_value(metric, stat.median),
-        format_value(metric, stat.p90),
-    ]
-
-
-def _open_ticket_cells(ticket: OpenTicket) -> Row:
-    return [
-        str(ticket.ticket_id),
-        format_time(ticket.created_at),
-        format_duration(ticket.age_seconds),
-        ticket.status or "-",
-        priority_label(ticket.priority),
-        ticket.group_name or "(no group)",
-        str(ticket.agent_id) if ticket.agent_id is not None else "(unassigned)",
-    ]
+    align = "".join("l" if column.kind == "text" else "r" for column in section.columns)
+    return headers, rows, align
 
 
 def _text_heading(title: str, level: int) -> str:
@@ -139,7 +120,7 @@ def _text_table(headers: Row, rows: list[Row], align: str) -> str:
 
 
 def _markdown_heading(title: str, level: int) -> str:
-    return f"{'#' * level} {title}"
+    return f"{'#' * level} {markdown_escape(title)}"
 
 
 def _markdown_table(headers: Row, rows: list[Row], align: str) -> str:
@@ -147,7 +128,7 @@ def _markdown_table(headers: Row, rows: list[Row], align: str) -> str:
         return "_none_"
 
     def line(cells: Row) -> str:
-        return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+        return "| " + " | ".join(markdown_escape(cell) for cell in cells) + " |"
 
     separator = "|" + "".join(" :--- |" if side == "l" else " ---: |" for side in align)
     return "\n".join([line(headers), separator] + [line(row) for row in rows])

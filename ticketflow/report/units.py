@@ -1,11 +1,9 @@
-"""How the report writes numbers: durations in the two largest units, counts, UTC times."""
+"""How the report writes values: durations in the two largest units, counts, shares, times."""
 
 from __future__ import annotations
 
 import math
-from datetime import datetime
-
-from ticketflow.report.catalogue import Metric
+from datetime import date, datetime
 
 UNITS = (("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1))
 
@@ -34,16 +32,35 @@ def _unit_index(total: int) -> int:
     return next((i for i, (_, size) in enumerate(UNITS) if total >= size), len(UNITS) - 1)
 
 
-def format_number(value: float | None) -> str:
-    """A count statistic: at most two decimals, no trailing zeros ('0.25', '1', '-')."""
-    if value is None:
-        return "-"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+def format_hours(seconds: float | None) -> str:
+    """A business-hours duration in hours, never days (24 business hours are not a day):
+    86400 -> '24h', 171000 -> '47h 30m', under an hour as `format_duration`."""
+    if seconds is None or abs(seconds) < 3_600:
+        return format_duration(seconds)
+    sign = "-" if seconds < 0 else ""
+    minutes = math.floor(abs(seconds) / 60 + 0.5)
+    hours, rest = divmod(minutes, 60)
+    return f"{sign}{hours:,}h" + (f" {rest}m" if rest else "")
 
 
-def format_value(metric: Metric, value: float | None) -> str:
-    return format_number(value) if metric.kind == "count" else format_duration(value)
+def format_count(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
+
+
+def format_share(value: float | None) -> str:
+    """A share as a percentage with one decimal: 0.9312 -> '93.1%', None -> '-'."""
+    return "-" if value is None else f"{value * 100:.1f}%"
 
 
 def format_time(moment: datetime | None) -> str:
+    """A UTC instant."""
     return f"{moment:%Y-%m-%d %H:%M:%S} UTC" if moment else "-"
+
+
+def format_local_time(moment: datetime | None) -> str:
+    """An account-local wall time, to the minute (the zone is stated once, in the header)."""
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else "-"
+
+
+def format_date(day: date | None) -> str:
+    return f"{day:%Y-%m-%d}" if day else "-"

@@ -12,7 +12,7 @@ activities as (
 
 status_names as (
 
-    select * from {{ ref('ticketflow_status_names') }}
+    select * from {{ status_names_relation() }}
 
 ),
 
