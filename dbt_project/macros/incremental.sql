@@ -61,14 +61,13 @@
     `--full-refresh`) and the seeds' contents (int_build_batch hashes those). A change forces
     a full rebuild. -#}
 {% macro build_fingerprint_text() -%}
-    {%- set parts = [
-        'as_of=' ~ (var('as_of', none) | string),
-        'account_time_zone=' ~ (var('account_time_zone', 'UTC') | string),
-        'target=' ~ target.type,
-    ] -%}
+    {%- set parts = ['target=' ~ target.type] -%}
+    {%- for name in ['as_of', 'account_time_zone', 'raw_database', 'raw_schema', 'status_names'] -%}
+        {%- do parts.append(name ~ '=' ~ (var(name, none) | string)) -%}
+    {%- endfor -%}
     {%- if execute -%}
         {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
-            {%- if node.resource_type == 'model' and node.package_name == project_name -%}
+            {%- if node.resource_type == 'model' and node.package_name == 'ticketflow' -%}
                 {%- do parts.append(node.unique_id ~ '=' ~ node.checksum.checksum) -%}
             {%- endif -%}
         {%- endfor -%}
@@ -78,10 +77,11 @@
 
 {#- The nodes a build must run, all successfully, for its batch to count as done. -#}
 {% macro incremental_build_nodes() -%}
-    {%- set nodes = ['model.' ~ project_name ~ '.int_build_batch',
-                     'model.' ~ project_name ~ '.int_touched_tickets'] -%}
+    {%- set nodes = ['model.ticketflow.int_build_batch',
+                     'model.ticketflow.int_touched_tickets'] -%}
     {%- for node in graph.nodes.values() -%}
-        {%- if node.resource_type == 'model' and node.config.materialized == 'incremental' -%}
+        {%- if node.resource_type == 'model' and node.package_name == 'ticketflow'
+            and node.config.materialized == 'incremental' -%}
             {%- do nodes.append(node.unique_id) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -114,7 +114,7 @@
 {#- int_build_batch as it stands in the database (none before the first build), found without
     ref(): the hooks and materializations that read it do not declare it. -#}
 {% macro build_batch_relation() -%}
-    {%- set node = graph.nodes['model.' ~ project_name ~ '.int_build_batch'] -%}
+    {%- set node = graph.nodes['model.ticketflow.int_build_batch'] -%}
     {{ return(adapter.get_relation(
         database=node.database, schema=node.schema, identifier=node.alias
     )) }}

@@ -3,12 +3,13 @@
     kept activities came from a load that no longer stands (replaced by a re-export), and,
     when the previous build did not complete, the tickets it was recomputing. Empty in a full
     rebuild, which recomputes every ticket without reading this list. -#}
-{%- set sequenced_node = graph.nodes.get('model.' ~ project_name ~ '.int_activities_sequenced') -%}
+{%- set sequenced_node = graph.nodes.get('model.ticketflow.int_activities_sequenced') -%}
 {%- set sequenced = adapter.get_relation(
     database=sequenced_node.database, schema=sequenced_node.schema,
     identifier=sequenced_node.alias
 ) if execute else none -%}
 {%- set previous = load_relation(this) if execute else none -%}
+-- depends_on: {{ ref('stg_raw__loads') }}
 
 with
 
@@ -18,12 +19,6 @@ activity_keys as (
         ticket_id,
         load_id
     from {{ ref('stg_raw__activities') }}
-
-),
-
-loads as (
-
-    select * from {{ ref('stg_raw__loads') }}
 
 ),
 
@@ -45,6 +40,12 @@ new_load_tickets as (
 ),
 
 {% if sequenced is not none %}
+loads as (
+
+    select * from {{ ref('stg_raw__loads') }}
+
+),
+
 replaced_load_tickets as (
 
     -- int_activities_sequenced as the last build left it: it still names the loads its kept
