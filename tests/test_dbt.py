@@ -397,15 +397,23 @@ def test_daily_summary_agrees_with_tickets(real_build: Built) -> None:
 
 
 def test_second_build_gives_identical_marts(real_build: Built, tmp_path: Path) -> None:
-    """Build the already built database again, through the CLI: the same bytes."""
+    """Build the already built database again, through the CLI: the same bytes, an
+    incremental build with no ticket to recompute, and one summary line, not dbt's log."""
     copy = tmp_path / "again.duckdb"
     shutil.copy(real_build.db, copy)
     before = mart_rows(real_build.db)
     result = CliRunner().invoke(
-        app, ["build", "--db", str(copy), "--time-zone", REAL_TIME_ZONE, "--quiet"]
+        app, ["build", "--db", str(copy), "--time-zone", REAL_TIME_ZONE, "--no-publish"]
     )
     assert result.exit_code == 0, result.output
     assert mart_rows(copy) == before
+    assert query(
+        copy,
+        "select is_full_rebuild, (select count(*) from intermediate.int_touched_tickets)"
+        " from intermediate.int_build_batch",
+    ) == [(False, 0)]
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dbt build: "), lines
 
 
 def test_anomalous_ticket_builds_with_warnings(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@
 {%- set seeds = [
     'ticketflow_business_hours', 'ticketflow_group_calendars', 'ticketflow_holidays',
     'ticketflow_note_types', 'ticketflow_priorities', 'ticketflow_sla_policies',
-    'ticketflow_sources', 'ticketflow_status_categories', 'ticketflow_status_names',
+    'ticketflow_sources', 'ticketflow_status_categories', 'status_names',
 ] -%}
 {%- set string = api.Column.translate_type('string') -%}
 {%- set previous = load_relation(this) if execute else none -%}
@@ -22,7 +22,8 @@ loads as (
 {% for seed in seeds %}
 {{ seed }} as (
 
-    select * from {{ ref(seed) }}
+    {#- The status-name mapping is the relation the var `status_names` names. #}
+    select * from {{ status_names_relation() if seed == 'status_names' else ref(seed) }}
 
 ),
 
