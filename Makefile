@@ -18,7 +18,7 @@ DAILY ?= 3000000
 ACTIVITY_FILE := data/activities.jsonl.gz
 REPORT := data/report.txt
 
-.PHONY: help setup all generate load build report publish metrics docs bench lint format test clean
+.PHONY: help setup all generate load build report publish metrics docs bench lint format test test-engines clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
@@ -73,6 +73,24 @@ format: setup ## ruff fix and format
 
 test: setup ## The whole test suite (pytest, dbt build on test data)
 	$(BIN)/pytest -q
+
+ENGINES_STAMP := $(VENV)/.engines-installed
+
+# Postgres's server programs and a Java runtime (for Spark) from Debian when missing, the
+# adapters from the `engines` extra.
+$(ENGINES_STAMP): $(STAMP)
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+		echo "apt-get install$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	$(BIN)/pip install --quiet -e '.[dev,engines]'
+	@touch $@
+
+test-engines: $(ENGINES_STAMP) ## Postgres (throwaway cluster) and Spark: the same marts as DuckDB
+	$(BIN)/pytest -q -m engines tests/test_engines.py
 
 clean: ## Remove generated data and dbt artifacts (keeps .venv)
 	rm -rf data target logs build

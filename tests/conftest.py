@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import jinja2
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -69,12 +70,18 @@ def create_seed_tables(con: duckdb.DuckDBPyConnection) -> None:
     """`seeds.<seed>` from dbt_project/seeds, typed by the seeds' `column_types`, as dbt does."""
     con.execute("create schema seeds")
     for seed in yaml.safe_load((SEEDS / "_seeds.yml").read_text())["seeds"]:
-        types = ", ".join(f"'{n}': '{t}'" for n, t in seed["config"]["column_types"].items())
+        column_types = seed["config"]["column_types"].items()
+        # A type may be chosen by the engine in Jinja (string on Spark): as dbt renders it here.
+        types = ", ".join(f"'{n}': '{_render_for_duckdb(t)}'" for n, t in column_types)
         con.execute(
             f"create table seeds.{seed['name']} as select * from read_csv(?, header = true, "
             f"columns = {{{types}}})",
             [str(SEEDS / f"{seed['name']}.csv")],
         )
+
+
+def _render_for_duckdb(text: str) -> str:
+    return jinja2.Template(text).render(target={"type": "duckdb"})
 
 
 @pytest.fixture

@@ -100,6 +100,15 @@ DbOption = Annotated[
     ),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+TargetOption = Annotated[
+    str,
+    typer.Option(
+        "--target",
+        "-t",
+        help="Engine (profiles.yml target): duckdb (the --db file), postgres (libpq variables "
+        "PGHOST ... PGDATABASE) or spark (the lake $TICKETFLOW_LAKE, default data/lake).",
+    ),
+]
 TimeZoneOption = Annotated[
     str | None,
     typer.Option(
@@ -246,6 +255,7 @@ def load_command(
         ),
     ] = None,
     quiet: QuietOption = False,
+    target: TargetOption = "duckdb",
 ) -> None:
     """Land activity exports in raw.activities (bad records in raw.rejects, ledger raw.loads).
 
@@ -255,8 +265,9 @@ def load_command(
     Exit 1 when a file failed (unreadable, not JSON, --strict rejects), 2 on a bad argument
     or an unusable database.
     """
-    from ticketflow import loader
+    from ticketflow import engines
 
+    engine = engines.get(target)
     progress = None
     if not quiet:  # rich only when something is shown: its import is a cost of every load
         from rich.console import Console
@@ -266,7 +277,7 @@ def load_command(
         console = Console(stderr=True)
         progress = RichProgress(console)
     try:
-        summary = loader.load_paths(paths, db, strict=strict, account=account, progress=progress)
+        summary = engine.load(paths, db, strict=strict, account=account, progress=progress)
     finally:
         if progress:
             progress.stop()
@@ -323,6 +334,7 @@ def build(
         bool, typer.Option("--verbose", "-v", help="Print dbt's log as it runs.")
     ] = False,
     quiet: QuietOption = False,
+    target: TargetOption = "duckdb",
 ) -> None:
     """Build and test the marts: `dbt build` (seeds, models, data tests) on the working file.
 
@@ -337,9 +349,10 @@ def build(
         full_refresh=full_refresh,
         verbose=verbose,
         quiet=quiet,
+        target=target,
     )
     if publish:
-        publish_marts(_db(db), quiet=quiet)
+        publish_marts(_db(db), quiet=quiet, target=target)
 
 
 def run_build(
@@ -351,6 +364,7 @@ def run_build(
     full_refresh: bool = False,
     verbose: bool = False,
     quiet: bool,
+    target: str | None = None,
 ) -> None:
     """dbt build, its log on stderr with `verbose`, else a one-line summary; a failed build
     exits non-zero with one line naming the failing node."""
@@ -364,6 +378,7 @@ def run_build(
         select=select,
         full_refresh=full_refresh,
         echo=echo,
+        target=target,
     )
     print_warnings(run)
     if not quiet:
@@ -410,11 +425,13 @@ def report(
     ] = None,
     time_zone: TimeZoneOption = None,
     quiet: QuietOption = False,
+    target: TargetOption = "duckdb",
 ) -> None:
     """Write the ticket report from the marts (run `dbt build` first).
 
     The period's days are account-local: give --time-zone as to `build` (the report checks
     that the marts' days are that zone's)."""
+    from ticketflow import engines
     from ticketflow.files import check_replaceable
     from ticketflow.report import Period, write_report
 
@@ -423,7 +440,9 @@ def report(
         since=since.date() if since else None,
         until=until.date() if until else None,
     )
-    write_report(_db(db), check_replaceable(output), period)
+    output = check_replaceable(output)
+    with engines.get(target).marts_file(_db(db)) as marts_db:
+        write_report(marts_db, output, period)
     if not quiet:
         typer.echo(f"Report written to {output}", err=True)
 
@@ -436,20 +455,24 @@ def _report_time_zone(time_zone: str | None) -> str:
 
 
 @app.command()
-def publish(db: DbOption = None, quiet: QuietOption = False) -> None:
+def publish(
+    db: DbOption = None, quiet: QuietOption = False, target: TargetOption = "duckdb"
+) -> None:
     """Publish the marts for BI tools: serve.duckdb and parquet/ next to the working file.
 
     Both are replaced atomically: readers see the previous publication or the new one,
     never a mix, and never hold a lock on the working database. `ticketflow build` does
     this after every successful build.
     """
-    publish_marts(_db(db), quiet=quiet)
+    publish_marts(_db(db), quiet=quiet, target=target)
 
 
-def publish_marts(db: Path, *, quiet: bool) -> None:
+def publish_marts(db: Path, *, quiet: bool, target: str | None = None) -> None:
+    from ticketflow import engines
     from ticketflow.publish import publish as publish_to_serving
 
-    publication = publish_to_serving(db)
+    with engines.get(target).marts_file(db) as marts_db:
+        publication = publish_to_serving(marts_db)
     if not quiet:
         typer.echo(publication.describe(), err=True)
 
@@ -473,25 +496,28 @@ def export(
     ] = None,
     db: DbOption = None,
     quiet: QuietOption = False,
+    target: TargetOption = "duckdb",
 ) -> None:
     """Export the marts: to the original system's SQLite schema, or the metrics mart as CSV.
 
     SQLite tables: ticket, activity_history, ticket_details (see ticketflow/export.py for
     the column mapping). CSV: marts.fct_ticket_metrics in ticket order.
     """
+    from ticketflow import engines
     from ticketflow.export import export_csv, export_sqlite
 
     if sqlite is None and csv is None:
         raise typer.BadParameter("give --sqlite FILE, --csv FILE or both")
-    if sqlite is not None:
-        counts = export_sqlite(_db(db), sqlite)
-        if not quiet:
-            rows = ", ".join(f"{name} {count:,}" for name, count in counts.items())
-            typer.echo(f"Exported to {sqlite}: {rows} rows", err=True)
-    if csv is not None:
-        count = export_csv(_db(db), csv)
-        if not quiet:
-            typer.echo(f"Exported to {csv}: fct_ticket_metrics {count:,} rows", err=True)
+    with engines.get(target).marts_file(_db(db)) as marts_db:
+        if sqlite is not None:
+            counts = export_sqlite(marts_db, sqlite)
+            if not quiet:
+                rows = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+                typer.echo(f"Exported to {sqlite}: {rows} rows", err=True)
+        if csv is not None:
+            count = export_csv(marts_db, csv)
+            if not quiet:
+                typer.echo(f"Exported to {csv}: fct_ticket_metrics {count:,} rows", err=True)
 
 
 @app.command()

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import duckdb
 import yaml
 
-from ticketflow import project, warehouse
+from ticketflow import engines, project
 from ticketflow.errors import TicketflowError
 from ticketflow.loader.landing import EARLIEST, LATEST
 
@@ -153,8 +153,10 @@ def run_dbt(
     dbt_vars: dict[str, str] | None = None,
     target_path: Path | None = None,
     echo: Callable[[str], None] | None = None,
+    target: str | None = None,
 ) -> DbtRun:
-    """Run `dbt <args>` from the repository root against the DuckDB file `db`.
+    """Run `dbt <args>` from the repository root against the DuckDB file `db`, or against
+    another `target` of profiles.yml (`ticketflow.engines`).
 
     `dbt_vars` (see `dbt_vars()`) are passed as `--vars`; `target_path` keeps artifacts apart
     from the project's `target/` (tests use it); `echo` receives dbt's output line by line.
@@ -163,8 +165,9 @@ def run_dbt(
     executable = _dbt_executable()
     project_dir = project.project_dir()
     db = Path(db).resolve()
+    engine = engines.get(target)
     command = [executable, *args, "--project-dir", str(project_dir)]
-    command += ["--profiles-dir", str(project_dir)]
+    command += ["--profiles-dir", str(project_dir), "--target", engine.name]
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars, sort_keys=True)]
     target = target_path or default_target_path(db)
@@ -172,6 +175,7 @@ def run_dbt(
     db.parent.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
+        **engine.dbt_env(db),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_USE_COLORS": "false",
     }
@@ -219,27 +223,31 @@ def build(
     full_refresh: bool = False,
     target_path: Path | None = None,
     echo: Callable[[str], None] | None = None,
+    target: str | None = None,
 ) -> DbtRun:
-    """`dbt build`: seeds, models and their data tests on the file `db`, incrementally
-    unless `full_refresh` (DECISIONS.md, "Incremental builds"). Unit tests check the
-    project's SQL on fixed inputs, not the user's data: `unit_tests()` runs them.
+    """`dbt build`: seeds, models and their data tests on the file `db` (or on another
+    `target` of profiles.yml), incrementally unless `full_refresh` (DECISIONS.md,
+    "Incremental builds"). Unit tests check the project's SQL on fixed inputs, not the
+    user's data: `unit_tests()` runs them.
 
     `as_of` and `time_zone` set the dbt vars `as_of` and `account_time_zone`."""
     given = dbt_vars(as_of=as_of, time_zone=time_zone)
-    warehouse.check(Path(db))
+    engines.get(target).check(Path(db))
     args = ["build", "--exclude-resource-type", "unit_test"]
     args += ["--select", select] if select else []
     args += ["--full-refresh"] if full_refresh else []
-    run = run_dbt(args, db, dbt_vars=given, target_path=target_path, echo=echo)
-    return with_examples(run, Path(db))
+    run = run_dbt(args, db, dbt_vars=given, target_path=target_path, echo=echo, target=target)
+    return with_examples(run, Path(db), target)
 
 
-def unit_tests(db: Path, *, target_path: Path | None = None) -> DbtRun:
+def unit_tests(db: Path, *, target_path: Path | None = None, target: str | None = None) -> DbtRun:
     """dbt's unit tests (`dbt test --select test_type:unit`) on a built file `db`."""
-    return run_dbt(["test", "--select", "test_type:unit"], db, target_path=target_path)
+    return run_dbt(
+        ["test", "--select", "test_type:unit"], db, target_path=target_path, target=target
+    )
 
 
-def with_examples(run: DbtRun, db: Path) -> DbtRun:
+def with_examples(run: DbtRun, db: Path, target: str | None = None) -> DbtRun:
     """Each warned test with its first row (`file_name=..., ...`), so a warning names a case.
 
     The test's compiled query is run read-only once dbt has released the file."""
@@ -247,11 +255,9 @@ def with_examples(run: DbtRun, db: Path) -> DbtRun:
     if not warned:
         return run
     examples = {}
-    try:
-        con = warehouse.connect(db, read_only=True)
-    except warehouse.WarehouseError:  # held by another process now: the warnings stand alone
-        return run
-    with con:
+    with engines.get(target).reader(db) as con:
+        if con is None:  # the warnings stand alone
+            return run
         for result in warned:
             try:
                 cursor = con.execute(f"select * from ({result.compiled_code}) as failing limit 1")

@@ -49,7 +49,12 @@ def is_source_checkout() -> bool:
 
 def duckdb_output() -> dict[str, Any]:
     """The `duckdb` output of the `ticketflow` profile, its `env_var(...)` calls rendered."""
-    return _render(_profile_outputs()[PROFILE_TARGET])
+    return output(PROFILE_TARGET)
+
+
+def output(target: str) -> dict[str, Any]:
+    """The output `target` of the `ticketflow` profile, its `env_var(...)` calls rendered."""
+    return _render(_profile_outputs()[target])
 
 
 @cache
@@ -79,3 +84,4 @@ def _env_var(name: str, default: str | None = None) -> str:
 
 _JINJA = Environment(undefined=StrictUndefined)
 _JINJA.globals["env_var"] = _env_var
+_JINJA.filters["as_number"] = int

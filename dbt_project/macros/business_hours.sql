@@ -15,6 +15,10 @@
     cast(extract(isodow from {{ date_expression }}) as integer)
 {%- endmacro %}
 
+{% macro spark__iso_weekday(date_expression) -%}
+    cast(extract(dow_iso from {{ date_expression }}) as int)
+{%- endmacro %}
+
 {#- A query of the engine's time zone names (column `time_zone`). -#}
 {% macro known_time_zones() -%}
     {{ return(adapter.dispatch('known_time_zones', 'ticketflow')()) }}
@@ -22,6 +26,14 @@
 
 {% macro default__known_time_zones() -%}
     select name as time_zone from pg_timezone_names()
+{%- endmacro %}
+
+{% macro spark__known_time_zones() -%}
+    {#- Spark lists no zones in SQL: the IANA names of the zone database dbt's Python has
+        (pytz), which Spark's Java knows too. -#}
+    select explode(array(
+        {%- for name in modules.pytz.all_timezones %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor -%}
+    )) as time_zone
 {%- endmacro %}
 
 {#- `seconds` clamped to [0, `upper`]. -#}

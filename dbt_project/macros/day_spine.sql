@@ -22,3 +22,10 @@
     )) as date) as summary_date
     from {{ source_relation }}
 {%- endmacro %}
+
+{% macro spark__day_spine(start_date, end_date, source_relation) -%}
+    select explode(sequence(
+        cast({{ start_date }} as date), cast({{ end_date }} as date), interval 1 day
+    )) as summary_date
+    from {{ source_relation }}
+{%- endmacro %}

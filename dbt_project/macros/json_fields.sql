@@ -65,6 +65,36 @@
     ) as parsed
 {%- endmacro %}
 
+{% macro spark__json_extract_fields(relation, column, carry, fields) -%}
+    {#- The object read once per row as a map of each key's text; nested keys from that
+        text. from_json keeps a repeated key twice (a lookup finds the first):
+        map_from_entries keeps its last value (spark.sql.mapKeyDedupPolicy, profiles.yml). -#}
+    select
+        {%- for c in carry %}
+        {{ c }},
+        {%- endfor %}
+        {%- for name, kind, path in fields %}
+        {%- set top = "field_texts['" ~ path[0] ~ "']" %}
+        {%- if kind == 'has_key' %}
+        map_contains_key(field_texts, '{{ path[0] }}') as {{ name }}
+        {%- elif path | length == 1 %}
+        {{ top }} as {{ name }}
+        {%- else %}
+        get_json_object({{ top }}, '$.{{ path[1:] | join('.') }}') as {{ name }}
+        {%- endif %}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from (
+        select
+            {%- for c in carry %}
+            {{ c }},
+            {%- endfor %}
+            map_from_entries(map_entries(
+                from_json({{ column }}, 'map<string,string>')
+            )) as field_texts
+        from {{ relation }}
+    ) as parsed
+{%- endmacro %}
+
 {#- The object without the listed keys (null when nothing is left). -#}
 {% macro json_without_keys(column, keys) -%}
     {{ return(adapter.dispatch('json_without_keys', 'ticketflow')(column, keys)) }}
@@ -72,6 +102,19 @@
 
 {% macro default__json_without_keys(column, keys) -%}
     nullif(({{ column }})::jsonb{% for key in keys %} - '{{ key }}'{% endfor %}, '{}'::jsonb)
+{%- endmacro %}
+
+{% macro postgres__json_without_keys(column, keys) -%}
+    cast({{ default__json_without_keys(column, keys) }} as json)
+{%- endmacro %}
+
+{% macro spark__json_without_keys(column, keys) -%}
+    {#- Values as variants keep their JSON types; map_from_entries applies the last-value
+        policy to a repeated key. -#}
+    nullif(to_json(map_filter(
+        map_from_entries(map_entries(from_json({{ column }}, 'map<string,variant>'))),
+        (key, value) -> key not in ({% for key in keys %}'{{ key }}'{{ ', ' if not loop.last }}{% endfor %})
+    )), '{}')
 {%- endmacro %}
 
 {% macro duckdb__json_without_keys(column, keys) -%}
@@ -110,6 +153,14 @@
     )
 {%- endmacro %}
 
+{% macro spark__json_object_entries(relation, column, carry) -%}
+    {#- field_value as JSON text (a variant cannot be aggregated by every function). -#}
+    select {% for c in carry %}{{ c }}, {% endfor %}field_name, to_json(field_variant) as field_value
+    from {{ relation }}
+    lateral view explode(from_json({{ column }}, 'map<string,variant>')) entries as field_name, field_variant
+    where {{ column }} is not null
+{%- endmacro %}
+
 {#- A JSON object from key/value rows, keys in sorted order (deterministic bytes). -#}
 {% macro json_object_agg(key, value) -%}
     {{ return(adapter.dispatch('json_object_agg', 'ticketflow')(key, value)) }}
@@ -119,6 +170,51 @@
     jsonb_object_agg({{ key }}, {{ value }} order by {{ key }})
 {%- endmacro %}
 
+{% macro postgres__json_object_agg(key, value) -%}
+    cast({{ default__json_object_agg(key, value) }} as json)
+{%- endmacro %}
+
+{% macro spark__json_object_agg(key, value) -%}
+    {#- `value` is JSON text (spark__json_object_entries). -#}
+    to_json(map_from_entries(transform(
+        array_sort(collect_list(struct({{ key }} as entry_key, {{ value }} as entry_value))),
+        entry -> struct(entry.entry_key, parse_json(entry.entry_value))
+    )))
+{%- endmacro %}
+
 {% macro duckdb__json_object_agg(key, value) -%}
     to_json(map(list({{ key }} order by {{ key }}), list({{ value }} order by {{ key }})))
+{%- endmacro %}
+
+{#- The object with one value per key: a key repeated in one object reads as its last value,
+    as JSON.parse, Python's json and Ruby's JSON read it (issue 16: one reading everywhere). -#}
+{% macro json_last_value_per_key(column) -%}
+    {{ return(adapter.dispatch('json_last_value_per_key', 'ticketflow')(column)) }}
+{%- endmacro %}
+
+{% macro default__json_last_value_per_key(column) -%}
+    {#- Postgres: its JSON functions and operators take the last value of a repeated key. -#}
+    {{ column }}
+{%- endmacro %}
+
+{% macro duckdb__json_last_value_per_key(column) -%}
+    {#- DuckDB's JSON paths find the first value of a repeated key, and a map of the object
+        fails ("Map keys must be unique"): such an object is rebuilt from each key's last
+        entry. A cheap look at the key names leaves every other object as it is. -#}
+    case
+        when len(list_distinct(json_keys({{ column }}))) < len(json_keys({{ column }}))
+            then to_json(map(
+                list_filter(
+                    json_keys({{ column }}),
+                    lambda key, i: list_position(json_keys({{ column }})[i + 1:], key) is null
+                ),
+                list_filter(
+                    json_extract({{ column }}, '$.*'),
+                    lambda value, i: list_position(
+                        json_keys({{ column }})[i + 1:], json_keys({{ column }})[i]
+                    ) is null
+                )
+            ))
+        else {{ column }}
+    end
 {%- endmacro %}

@@ -12,6 +12,13 @@
     arg_max_null({{ value }}, {{ order_key }})
 {%- endmacro %}
 
+{% macro postgres__last_by(value, order_key) -%}
+    {#- No max_by: the first of the values ordered by the key, greatest first. -#}
+    (array_agg({{ value }} order by {{ order_key }} desc) filter (
+        where {{ order_key }} is not null
+    ))[1]
+{%- endmacro %}
+
 {#- The value of `value` on the row with the least `order_key` (rows whose `order_key` is
     null are ignored). -#}
 {% macro first_by(value, order_key) -%}
@@ -24,4 +31,10 @@
 
 {% macro duckdb__first_by(value, order_key) -%}
     arg_min({{ value }}, {{ order_key }})
+{%- endmacro %}
+
+{% macro postgres__first_by(value, order_key) -%}
+    (array_agg({{ value }} order by {{ order_key }} asc) filter (
+        where {{ order_key }} is not null
+    ))[1]
 {%- endmacro %}

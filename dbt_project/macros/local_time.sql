@@ -34,6 +34,14 @@
     )
 {%- endmacro %}
 
+{% macro spark__local_date(utc_timestamp, time_zone) -%}
+    cast(from_utc_timestamp({{ utc_timestamp }}, {{ time_zone }}) as date)
+{%- endmacro %}
+
+{% macro spark__local_to_utc(local_timestamp, time_zone) -%}
+    to_utc_timestamp(cast({{ local_timestamp }} as timestamp), {{ time_zone }})
+{%- endmacro %}
+
 {#- The UTC instant (timestamp without zone) at which an account-local date begins. -#}
 {% macro local_midnight_utc(local_date_expression) -%}
     {{ return(adapter.dispatch('local_midnight_utc', 'ticketflow')(local_date_expression)) }}

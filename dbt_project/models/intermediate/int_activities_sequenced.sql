@@ -77,10 +77,11 @@ activity_order as (
     select
         load_id,
         position,
-        row_number() over (
+        -- bigint on every engine (Spark's row_number is an int)
+        cast(row_number() over (
             partition by ticket_id
             order by performed_at asc, load_id asc, position asc
-        ) as activity_sequence
+        ) as bigint) as activity_sequence
     from first_copies
 
 ),

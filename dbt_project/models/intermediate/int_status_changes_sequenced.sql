@@ -58,7 +58,8 @@ sequenced as (
 
     select
         *,
-        row_number() over ticket_changes as change_sequence,
+        -- bigint on every engine (Spark's row_number is an int)
+        cast(row_number() over ticket_changes as bigint) as change_sequence,
         lag(status) over ticket_changes as previous_status,
         lag(status_category) over ticket_changes as previous_status_category,
         lag(is_solved) over ticket_changes as is_previous_solved,

@@ -12,7 +12,18 @@ with
 
 activities as (
 
-    select * from {{ source('raw', 'activities') }}
+    select
+        record_hash,
+        occurrence,
+        ticket_id,
+        performed_at,
+        load_id,
+        file_name,
+        position,
+        performer_type,
+        performer_id,
+        {{ json_last_value_per_key('activity') }} as activity
+    from {{ source('raw', 'activities') }}
 
 ),
 
@@ -66,32 +77,50 @@ flattened as (
         position,
         performer_type,
         performer_id,
-        coalesce({{ dbt.safe_cast('new_ticket_text', boolean) }}, false) as is_new_ticket,
+        coalesce({{ text_to_boolean('new_ticket_text') }}, false) as is_new_ticket,
         status,
-        {{ dbt.safe_cast('priority_text', integer) }} as priority,
-        {{ dbt.safe_cast('source_text', integer) }} as source,
+        {{ text_to_integer('priority_text', 'integer') }} as priority,
+        {{ text_to_integer('source_text', 'integer') }} as source,
         has_group,
         group_name,
         has_agent,
-        {{ dbt.safe_cast('agent_id_text', bigint) }} as agent_id,
-        {{ dbt.safe_cast('coalesce(requester_id_text, requester_text)', bigint) }} as requester_id,
+        {{ text_to_integer('agent_id_text', 'bigint') }} as agent_id,
+        coalesce(
+            {{ text_to_integer('requester_id_text', 'bigint') }},
+            {{ text_to_integer('requester_text', 'bigint') }}
+        ) as requester_id,
         issue_type,
         ticket_type,
         product,
         category,
         shipping_address,
         {{ export_date('shipment_date_text') }} as shipment_date,
-        {{ dbt.safe_cast('contacted_customer_text', boolean) }} as contacted_customer,
-        {{ dbt.safe_cast('note_id_text', bigint) }} as note_id,
-        {{ dbt.safe_cast('note_type_text', integer) }} as note_type,
+        {{ text_to_boolean('contacted_customer_text') }} as contacted_customer,
+        {{ text_to_integer('note_id_text', 'bigint') }} as note_id,
+        {{ text_to_integer('note_type_text', 'integer') }} as note_type,
         {{ export_time_to_utc('due_by_text') }} as due_by_at,
         sla_policy,
-        {{ dbt.safe_cast('automation_type_text', integer) }} as automation_type,
+        {{ text_to_integer('automation_type_text', 'integer') }} as automation_type,
         automation_rule,
         added_tags,
         removed_tags,
-        coalesce({{ dbt.safe_cast('deleted_text', boolean) }}, false) as is_deleted,
-        {{ json_without_keys('activity', activity_standard_keys()) }} as custom_fields
+        coalesce({{ text_to_boolean('deleted_text') }}, false) as is_deleted,
+        {{ json_without_keys('activity', activity_standard_keys()) }} as custom_fields,
+        -- The text of each typed field as exported: a value of the wrong type is null in its
+        -- typed column and kept here (assert_typed_fields_fit_their_types warns of it).
+        new_ticket_text,
+        priority_text,
+        source_text,
+        agent_id_text,
+        requester_id_text,
+        requester_text,
+        shipment_date_text,
+        contacted_customer_text,
+        note_id_text,
+        note_type_text,
+        due_by_text,
+        automation_type_text,
+        deleted_text
     from activity_fields
 
 )

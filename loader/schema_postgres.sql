@@ -1,0 +1,49 @@
+-- The raw schema on Postgres: loader/schema.sql's tables and columns (see there), for
+-- `ticketflow load --target postgres` (loader/stores.py). load_id comes from the loader's
+-- ledger, not from a sequence here.
+create schema if not exists raw;
+
+create table if not exists raw.loads (
+    load_id bigint primary key,
+    file_name varchar not null,
+    file_path varchar not null,
+    content_hash varchar not null,
+    file_bytes bigint not null,
+    container varchar,
+    is_compressed boolean not null,
+    records integer not null,
+    loaded integer not null,
+    rejected integer not null,
+    metadata_start_at timestamp,
+    metadata_end_at timestamp,
+    declared_count integer,
+    status varchar not null,
+    message varchar,
+    started_at timestamp not null,
+    finished_at timestamp not null,
+    account_id bigint
+);
+
+create table if not exists raw.activities (
+    load_id bigint not null,
+    file_name varchar not null,
+    position integer not null,
+    performed_at timestamp not null,
+    ticket_id bigint not null,
+    performer_type varchar,
+    performer_id bigint,
+    activity json,                       -- the text as the loader wrote it (repeated keys kept)
+    record_hash varchar not null,
+    occurrence integer not null,
+    loaded_at timestamp not null
+);
+create index if not exists activities_file_name on raw.activities (file_name);
+
+create table if not exists raw.rejects (
+    load_id bigint not null,
+    file_name varchar not null,
+    position integer,
+    raw_text varchar,
+    reason varchar not null
+);
+create index if not exists rejects_file_name on raw.rejects (file_name);
