@@ -68,6 +68,7 @@ def test_bench_runs_at_tiny_size(tmp_path: Path) -> None:
     assert "warm `ticketflow build` fixed cost" in text
     assert "## Growth" in text
     assert "At 6," in text  # the verdicts are taken at the largest size
+    # five stage targets and the database size, then the daily run's two
     assert len(re.findall(r"^- .+: .+, (met|NOT met)$", text, re.MULTILINE)) == 8
     assert text.rstrip().endswith((ROOT / "bench" / "limits.md").read_text().strip())
 

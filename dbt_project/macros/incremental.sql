@@ -107,6 +107,9 @@
         {%- if ran and build_batch_relation() is not none -%}
             update {{ build_batch_relation() }}
             set is_complete = {{ 'true' if (succeeded | length) == (needed | length) else 'false' }}
+            {#- On Postgres the statement opens a transaction that dbt may not commit. #}
+            {%- if target.type == 'postgres' %};
+            commit{% endif %}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
