@@ -1,5 +1,5 @@
 # ticketflow: Freshdesk activity exports -> DuckDB -> dbt marts -> report.
-# `make help` lists the targets. Variables: TICKETS, SEED, ACTIVITIES, TICKETFLOW_DB (the working
+# `make help` lists the targets. Variables: TICKETS, SEED, ACTIVITIES, DAILY, TICKETFLOW_DB (the working
 # database; its default is stated once, in profiles.yml).
 
 SHELL := /bin/bash
@@ -13,6 +13,7 @@ STAMP := $(VENV)/.installed
 TICKETS ?= 10000
 SEED ?= 42
 ACTIVITIES ?= 1000000
+DAILY ?= 3000000
 
 ACTIVITY_FILE := data/activities.jsonl.gz
 REPORT := data/report.txt
@@ -57,8 +58,8 @@ metrics: setup ## Semantic layer example (after a build): `mf query` of weekly m
 docs: setup ## dbt docs as one static page: target/static_index.html
 	$(BIN)/dbt docs generate --static
 
-bench: setup ## Benchmark every stage at ACTIVITIES activities -> bench/RESULTS.md
-	$(BIN)/python -m bench.run --activities $(ACTIVITIES)
+bench: setup ## Benchmark every stage at ACTIVITIES activities, a year of DAILY -> bench/RESULTS.md
+	$(BIN)/python -m bench.run --activities $(ACTIVITIES) --daily $(DAILY)
 
 lint: setup ## ruff check and format check; sqlfluff lint of the dbt project
 	$(BIN)/ruff check .

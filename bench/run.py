@@ -12,7 +12,12 @@ maximum from wait4). Stages, per size:
   report          `ticketflow report` (text)
   baseline        plain Python: json per line, sqlite3 inserts, the report query in SQLite
 
-Usage: python -m bench.run --activities 100000,1000000 [--output bench/RESULTS.md]
+and the working database's size per input byte. Daily operation (`--daily`): a year of daily
+export files, all but the last day loaded and built; then the last day loaded and built
+incrementally, against `dbt build --full-refresh` of the same loads; and the fixed cost of a
+warm `ticketflow build` on a database of one activity.
+
+Usage: python -m bench.run --activities 100000,1000000 [--daily 3000000] [--output bench/RESULTS.md]
 """
 
 from __future__ import annotations
@@ -74,6 +79,11 @@ class Run:
     stages: dict[str, Stage] = field(default_factory=dict)
     # Share of dbt's summed node time spent in BUSINESS_HOURS_NODES and their tests.
     business_hours_share: float = 0.0
+    input_bytes: int = 0  # the JSON-lines file
+    db_bytes: int = 0  # the working database after dbt build
+
+    def bytes_per_input_byte(self) -> float:
+        return self.db_bytes / self.input_bytes
 
     def rate(self, name: str) -> float:
         return self.activities / self.stages[name].seconds
@@ -189,6 +199,10 @@ def run_size(activities: int, workdir: Path) -> Run:
         ),
         measure("load", [tf, "load", str(source), "--db", str(database), "--quiet"], env),
         measure("dbt build", [*dbt, "build", "--quiet", *dbt_paths], env),
+    ]
+    run.input_bytes = source.stat().st_size
+    run.db_bytes = database.stat().st_size
+    stages += [
         measure(
             "report", [tf, "report", "--db", str(database), "-o", str(workdir / "report.txt")], env
         ),
@@ -207,6 +221,75 @@ def run_size(activities: int, workdir: Path) -> Run:
     return run
 
 
+@dataclass
+class DailyRun:
+    activities: int
+    days: int
+    stages: dict[str, Stage] = field(default_factory=dict)
+    new_day_activities: int = 0
+    input_bytes: int = 0  # the year's export files
+    db_bytes: int = 0
+
+    def speedup(self) -> float:
+        return self.stages["full rebuild"].seconds / self.stages["incremental build"].seconds
+
+
+def day_of(path: Path) -> tuple[int, int, int]:
+    """`activities_<account>_<D>_<M>_<YYYY>.json` -> (YYYY, M, D)."""
+    day, month, year = path.name.removesuffix(".json").split("_")[-3:]
+    return int(year), int(month), int(day)
+
+
+def run_daily(activities: int, days: int, workdir: Path) -> DailyRun:
+    """A year (`days`) of daily files: all but the last loaded and built, then the last one
+    loaded and built incrementally, then the same loads rebuilt in full."""
+    tickets = max(1, estimate_tickets(activities, seed=SEED))
+    directory = workdir / "daily"
+    database = workdir / "daily.duckdb"
+    env = {**os.environ, "TICKETFLOW_DB": str(database)}
+    tf = str(BIN / "ticketflow")
+    dbt_paths = ["--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
+    dbt_build = [str(BIN / "dbt"), "build", "--quiet", "--exclude-resource-type", "unit_test"]
+    subprocess.run(
+        [str(BIN / "dbt"), "parse", "--quiet", *dbt_paths], cwd=ROOT, env=env, check=True
+    )
+    generate = [tf, "generate", "-n", str(tickets), "--seed", str(SEED), "--workers", "2"]
+    generate += ["--daily", "--days", str(days), "-o", str(directory), "--quiet"]
+    stages = [measure("generate year", generate)]
+    files = sorted(directory.glob("activities_*.json"), key=day_of)
+    history, new_day = files[:-1], files[-1]
+    load = [tf, "load", "--db", str(database), "--quiet"]
+    stages.append(measure("load all but the last day", [*load, *map(str, history)]))
+    stages.append(measure("build all but the last day", [*dbt_build, *dbt_paths], env))
+    stages.append(measure("load the last day", [*load, str(new_day)]))
+    stages.append(measure("incremental build", [*dbt_build, *dbt_paths], env))
+    stages.append(measure("full rebuild", [*dbt_build, "--full-refresh", *dbt_paths], env))
+    run = DailyRun(activities=_count_daily(files), days=days)
+    run.new_day_activities = _count_daily([new_day])
+    run.input_bytes = sum(path.stat().st_size for path in files)
+    run.db_bytes = database.stat().st_size
+    # The fixed cost: a warm `ticketflow build` (project parsed, same profile) of one activity.
+    tiny = workdir / "tiny.duckdb"
+    one = workdir / "one.jsonl"
+    with open(history[0], encoding="utf-8") as handle:
+        first = json.load(handle)["activities_data"][0]
+    one.write_text(json.dumps(first) + "\n", encoding="utf-8")
+    tiny_build = [tf, "build", "--db", str(tiny), "--no-publish", "--quiet"]
+    subprocess.run([tf, "load", "--db", str(tiny), "--quiet", str(one)], cwd=ROOT, check=True)
+    subprocess.run(tiny_build, cwd=ROOT, check=True)
+    stages.append(measure("warm ticketflow build, one activity", tiny_build))
+    run.stages = {stage.name: stage for stage in stages}
+    return run
+
+
+def _count_daily(files: list[Path]) -> int:
+    total = 0
+    for path in files:
+        with open(path, encoding="utf-8") as handle:
+            total += len(json.load(handle)["activities_data"])
+    return total
+
+
 def business_hours_share(run_results: Path) -> float:
     """The business-hours nodes' share of the build's summed node time."""
     results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
@@ -219,7 +302,7 @@ def business_hours_share(run_results: Path) -> float:
     return mine / total if total else 0.0
 
 
-def render(runs: list[Run]) -> str:
+def render(runs: list[Run], daily: DailyRun | None = None) -> str:
     lines = [
         "# ticketflow benchmark",
         "",
@@ -268,7 +351,52 @@ def render(runs: list[Run]) -> str:
             largest.business_hours_share <= 0.3,
         ),
         ("peak MB", f"{largest.peak_mb():,.0f}", largest.peak_mb() < 2048),
+        (
+            "working database, bytes per input byte",
+            f"{largest.bytes_per_input_byte():.2f}",
+            largest.bytes_per_input_byte() <= 0.6,
+        ),
     ]
+    if daily is not None:
+        fixed = daily.stages["warm ticketflow build, one activity"].seconds
+        verdicts += [
+            (
+                f"one day added to {daily.days} days ({daily.activities:,} activities),"
+                " full rebuild / incremental build",
+                f"{daily.speedup():.1f}x",
+                daily.speedup() >= 10,
+            ),
+            ("warm `ticketflow build` fixed cost", f"{fixed:.1f} s", fixed < 4),
+        ]
+    lines += [
+        "",
+        "Working database size (after `dbt build`) per byte of the JSON-lines input:",
+        "",
+        "| activities | input MB | database MB | bytes per input byte |",
+        "|---:|---:|---:|---:|",
+    ]
+    for run in runs:
+        lines.append(
+            f"| {run.activities:,} | {run.input_bytes / 1e6:,.0f} | {run.db_bytes / 1e6:,.0f}"
+            f" | {run.bytes_per_input_byte():.2f} |"
+        )
+    if daily is not None:
+        lines += [
+            "",
+            f"## Daily operation: {daily.days} daily export files, {daily.activities:,}"
+            f" activities; the last day holds {daily.new_day_activities:,}",
+            "",
+            "| stage | seconds | peak MB |",
+            "|---|---:|---:|",
+        ]
+        for stage in daily.stages.values():
+            lines.append(f"| {stage.name} | {stage.seconds:.2f} | {stage.peak_mb:,.0f} |")
+        lines += [
+            "",
+            f"Working database after the year: {daily.db_bytes / 1e6:,.0f} MB for"
+            f" {daily.input_bytes / 1e6:,.0f} MB of export files"
+            f" ({daily.db_bytes / daily.input_bytes:.2f} bytes per input byte).",
+        ]
     lines += ["", f"At {largest.activities:,} activities:", ""]
     lines += [
         f"- {target}: {figure}, {'met' if met else 'NOT met'}" for target, figure, met in verdicts
@@ -312,6 +440,15 @@ def main(argv: list[str] | None = None) -> int:
         default=ROOT / "bench" / "RESULTS.md",
         help="where to write the results table (default bench/RESULTS.md)",
     )
+    parser.add_argument(
+        "--daily",
+        type=int,
+        default=0,
+        help="activities of the daily-operation run (a year of daily files; default: none)",
+    )
+    parser.add_argument(
+        "--days", type=int, default=365, help="days of daily files in that run (default 365)"
+    )
     args = parser.parse_args(argv)
     try:
         sizes = [int(size) for size in args.activities.split(",")]
@@ -327,7 +464,11 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             print(f"bench: {size:,} activities ...", file=sys.stderr, flush=True)
             runs.append(run_size(size, workdir))
-    table = render(runs)
+        daily = None
+        if args.daily > 0:
+            print(f"bench: daily operation, {args.daily:,} activities ...", file=sys.stderr)
+            daily = run_daily(args.daily, args.days, workdir)
+    table = render(runs, daily)
     args.output.write_text(table, encoding="utf-8")
     print(table)
     return 0

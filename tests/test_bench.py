@@ -47,7 +47,11 @@ def test_baseline_time_in_status(tmp_path: Path) -> None:
 def test_bench_runs_at_tiny_size(tmp_path: Path) -> None:
     output = tmp_path / "RESULTS.md"
     result = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--activities", "3000,6000", "--output", str(output)],
+        [
+            sys.executable,
+            *("-m", "bench.run", "--activities", "3000,6000", "--output", str(output)),
+            *("--daily", "3000", "--days", "3"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -58,9 +62,13 @@ def test_bench_runs_at_tiny_size(tmp_path: Path) -> None:
     for stage in ("generate", "read_json", "load", "dbt build", "report", "baseline"):
         assert text.count(f"| {stage} |") == 3, stage  # two sizes, plus the growth table
     assert "loader / read_json" in text
+    assert "bytes per input byte" in text
+    for stage in ("load the last day", "incremental build", "full rebuild"):
+        assert f"| {stage} |" in text, stage
+    assert "warm `ticketflow build` fixed cost" in text
     assert "## Growth" in text
     assert "At 6," in text  # the verdicts are taken at the largest size
-    assert len(re.findall(r"^- .+: .+, (met|NOT met)$", text, re.MULTILINE)) == 5
+    assert len(re.findall(r"^- .+: .+, (met|NOT met)$", text, re.MULTILINE)) == 8
     assert text.rstrip().endswith((ROOT / "bench" / "limits.md").read_text().strip())
 
 

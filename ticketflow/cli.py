@@ -322,12 +322,35 @@ def build(
             help="After a successful build, publish the marts (see `ticketflow publish`).",
         ),
     ] = True,
+    full_refresh: Annotated[
+        bool,
+        typer.Option(
+            "--full-refresh",
+            help="Rebuild every ticket (default: only the tickets touched by new loads).",
+        ),
+    ] = False,
     time_zone: TimeZoneOption = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Print dbt's log as it runs.")
+    ] = False,
     quiet: QuietOption = False,
     target: TargetOption = "duckdb",
 ) -> None:
-    """Build and test the marts: `dbt build` (seeds, models, tests) on the working file."""
-    run_build(_db(db), as_of=as_of, time_zone=time_zone, select=select, quiet=quiet, target=target)
+    """Build and test the marts: `dbt build` (seeds, models, data tests) on the working file.
+
+    Incremental: only the tickets that loads since the last build touched are recomputed
+    (and what depends on as_of); `--full-refresh` rebuilds all. A changed --as-of or
+    --time-zone, seed or model rebuilds all by itself."""
+    run_build(
+        _db(db),
+        as_of=as_of,
+        time_zone=time_zone,
+        select=select,
+        full_refresh=full_refresh,
+        verbose=verbose,
+        quiet=quiet,
+        target=target,
+    )
     if publish:
         publish_marts(_db(db), quiet=quiet, target=target)
 
@@ -338,14 +361,25 @@ def run_build(
     as_of: str | None,
     time_zone: str | None,
     select: str | None,
+    full_refresh: bool = False,
+    verbose: bool = False,
     quiet: bool,
     target: str | None = None,
 ) -> None:
-    """dbt build with its output on stderr; a failed build exits non-zero with one line."""
+    """dbt build, its log on stderr with `verbose`, else a one-line summary; a failed build
+    exits non-zero with one line naming the failing node."""
     from ticketflow.dbt import build as dbt_build
 
-    echo = None if quiet else (lambda line: typer.echo(line, err=True))
-    run = dbt_build(db, as_of=as_of, time_zone=time_zone, select=select, echo=echo, target=target)
+    echo = (lambda line: typer.echo(line, err=True)) if verbose and not quiet else None
+    run = dbt_build(
+        db,
+        as_of=as_of,
+        time_zone=time_zone,
+        select=select,
+        full_refresh=full_refresh,
+        echo=echo,
+        target=target,
+    )
     print_warnings(run)
     if not quiet:
         typer.echo(run.describe(), err=True)

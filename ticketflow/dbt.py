@@ -179,6 +179,11 @@ def run_dbt(
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_USE_COLORS": "false",
     }
+    # $TICKETFLOW_DB is set only when the profile would not name `db` as it is: the rendered
+    # profile then stays the text plain `dbt` renders, and dbt's partial parse survives
+    # alternating between the two (a changed profile makes dbt parse everything again).
+    if (project_dir / project.duckdb_output()["path"]).resolve() != db:
+        env["TICKETFLOW_DB"] = str(db)
     if target_path is not None or not project.is_source_checkout():
         env["DBT_LOG_PATH"] = str(target / "logs")
     results_file = target / "run_results.json"
@@ -215,19 +220,31 @@ def build(
     as_of: datetime | str | None = None,
     time_zone: str | None = None,
     select: str | None = None,
+    full_refresh: bool = False,
     target_path: Path | None = None,
     echo: Callable[[str], None] | None = None,
     target: str | None = None,
 ) -> DbtRun:
-    """`dbt build`: seeds, models and every test (unit tests first) on the file `db` (or on
-    another `target` of profiles.yml).
+    """`dbt build`: seeds, models and their data tests on the file `db` (or on another
+    `target` of profiles.yml), incrementally unless `full_refresh` (DECISIONS.md,
+    "Incremental builds"). Unit tests check the project's SQL on fixed inputs, not the
+    user's data: `unit_tests()` runs them.
 
     `as_of` and `time_zone` set the dbt vars `as_of` and `account_time_zone`."""
     given = dbt_vars(as_of=as_of, time_zone=time_zone)
     engines.get(target).check(Path(db))
-    args = ["build"] + (["--select", select] if select else [])
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    args += ["--select", select] if select else []
+    args += ["--full-refresh"] if full_refresh else []
     run = run_dbt(args, db, dbt_vars=given, target_path=target_path, echo=echo, target=target)
     return with_examples(run, Path(db), target)
+
+
+def unit_tests(db: Path, *, target_path: Path | None = None, target: str | None = None) -> DbtRun:
+    """dbt's unit tests (`dbt test --select test_type:unit`) on a built file `db`."""
+    return run_dbt(
+        ["test", "--select", "test_type:unit"], db, target_path=target_path, target=target
+    )
 
 
 def with_examples(run: DbtRun, db: Path, target: str | None = None) -> DbtRun:

@@ -84,8 +84,15 @@ class Engine:
         warehouse.check(db)
 
     def dbt_env(self, db: Path) -> dict[str, str]:
-        """What dbt's process needs in its environment to reach this engine."""
-        return {"TICKETFLOW_DB": str(db)}
+        """What dbt's process needs in its environment to reach this engine.
+
+        $TICKETFLOW_DB is set only when the profile would not name `db` as it is: the
+        rendered profile then stays the text plain `dbt` renders, and dbt's partial parse
+        survives alternating between the two (a changed profile makes dbt parse everything
+        again)."""
+        if (project.project_dir() / project.duckdb_output()["path"]).resolve() != db.resolve():
+            return {"TICKETFLOW_DB": str(db)}
+        return {}
 
     @contextlib.contextmanager
     def reader(self, db: Path) -> Iterator[Any]:

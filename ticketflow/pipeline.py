@@ -119,7 +119,7 @@ def run(
     )
     build = stage(
         3,
-        "dbt build: seeds, models, unit and data tests",
+        "dbt build: seeds, models and data tests",
         lambda: dbt.build(db_path, time_zone=time_zone, target_path=target_path, echo=detail),
         lambda r: r.describe(),
     )

@@ -16,6 +16,12 @@ business_clock as (
 
 ),
 
+business_clock_at_as_of as (
+
+    select * from {{ ref('int_business_clock_at_as_of') }}
+
+),
+
 final as (
 
     select
@@ -31,9 +37,9 @@ final as (
         on
             metrics.ticket_id = clock_at_first_status.ticket_id
             and metrics.first_status_at = clock_at_first_status.read_at
-    inner join business_clock as clock_at_as_of
+    inner join business_clock_at_as_of as clock_at_as_of
         on
-            metrics.ticket_id = clock_at_as_of.ticket_id
+            metrics.business_calendar = clock_at_as_of.business_calendar
             and metrics.as_of = clock_at_as_of.read_at
 
 )

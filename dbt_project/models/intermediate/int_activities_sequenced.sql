@@ -2,13 +2,21 @@
     work on the identity and ordering columns alone (a hash aggregate, then a sort of four
     columns, not of whole rows), and the parsed columns of the kept copies are joined back by
     (load_id, position): splitting them into two models would either store the keys once more
-    or sort every column. A table (dbt_project.yml): every later model reads it. -#}
+    or sort every column. Incremental (macros/incremental.sql): the touched tickets' activities
+    are numbered again, the others kept. -#}
+{{ config(
+    materialized=ticket_grain_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_tickets() }}",
+) }}
+-- depends_on: {{ ref('int_touched_tickets') }}
 
 with
 
 activities as (
 
     select * from {{ ref('stg_raw__activities') }}
+    where {{ touched_tickets_only() }}
 
 ),
 
@@ -24,6 +32,7 @@ activity_keys as (
         ticket_id,
         performed_at
     from {{ ref('stg_raw__activities') }}
+    where {{ touched_tickets_only() }}
 
 ),
 
@@ -79,11 +88,11 @@ activity_order as (
 
 final as (
 
-    -- (load_id, position) names one landed record: the kept copies, by two integers.
+    -- (load_id, position) names one landed record: the kept copies, by two integers. The
+    -- record's hash and occurrence are not kept: only fct_ticket_activities shows them, and
+    -- it reads them from staging (32 characters a row, stored once more otherwise).
     select
         activities.activity_id,
-        activities.record_hash,
-        activities.occurrence,
         activities.ticket_id,
         activities.performed_at,
         activities.load_id,

@@ -3,7 +3,8 @@
 {#- The working-period spine: for each calendar, one row per local date from the first to the
     last instant any ticket needs (no fixed cap), with that date's working periods in UTC
     (converted with the offset in force at each wall time, so DST days are right) and the
-    calendar's business seconds before the date. A date without working time (weekend,
+    calendar's business seconds before the date, counted from a fixed anchor date (earlier
+    dates count negative) so that a reading stays right when the spine grows. A date without working time (weekend,
     holiday) has one row with null period. Business seconds up to any instant are read from
     here by int_business_clock_readings: an equi-join on calendar and local date, no fan-out
     over the periods an interval spans. -#}
@@ -54,7 +55,10 @@ bounds as (
     -- UTC dates one day wider than needed on each side: a local date is at most one day
     -- from its UTC date.
     select
-        cast(least(ticket_bounds.first_at, as_of.as_of) as date) - 1 as first_date,
+        least(
+            cast(least(ticket_bounds.first_at, as_of.as_of) as date) - 1,
+            {{ business_clock_anchor_date() }}
+        ) as first_date,
         cast(greatest(ticket_bounds.last_at, as_of.as_of) as date) + 1 as last_date
     from ticket_bounds
     cross join as_of
@@ -144,8 +148,25 @@ running_totals as (
             partition by calendar
             order by local_date
             rows between unbounded preceding and 1 preceding
-        ), 0) as business_seconds_before_date
+        ), 0) as business_seconds_since_spine_start
     from day_totals
+
+),
+
+anchored_totals as (
+
+    -- Counted from the anchor date (negative before it), not from the spine's first date,
+    -- which moves when an older activity arrives: readings stay valid across builds.
+    select
+        calendar,
+        local_date,
+        business_seconds_since_spine_start - max(
+            case
+                when local_date = {{ business_clock_anchor_date() }}
+                    then business_seconds_since_spine_start
+            end
+        ) over (partition by calendar) as business_seconds_before_date
+    from running_totals
 
 ),
 
@@ -157,13 +178,13 @@ final as (
         dated_periods.period_start_at,
         dated_periods.period_end_at,
         dated_periods.period_seconds,
-        cast(running_totals.business_seconds_before_date as bigint)
+        cast(anchored_totals.business_seconds_before_date as bigint)
             as business_seconds_before_date
     from dated_periods
-    inner join running_totals
+    inner join anchored_totals
         on
-            dated_periods.calendar = running_totals.calendar
-            and dated_periods.local_date = running_totals.local_date
+            dated_periods.calendar = anchored_totals.calendar
+            and dated_periods.local_date = anchored_totals.local_date
 
 )
 

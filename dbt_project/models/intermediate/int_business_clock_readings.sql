@@ -1,40 +1,44 @@
 {#- The ticket's business clock read at each instant a business-hours metric starts or ends
-    at: its creation, every status change, its first response and as_of. The reading is the
-    business seconds of the ticket's calendar from the start of the spine up to that instant,
-    so the business seconds of [t1, t2) are the reading at t2 minus the reading at t1. It
-    is found with an equi-join on the instant's local date in the calendar's zone: the
-    business seconds before that date plus the part of each of the date's working periods
-    that lies before the instant. -#}
+    at, as_of aside: its creation, every status change and its first response. The reading is
+    the business seconds of the ticket's calendar from the spine's anchor date up to that
+    instant, so the business seconds of [t1, t2) are the reading at t2 minus the reading at
+    t1 (macros/business_clock.sql). A ticket's readings do not depend on as_of: incremental,
+    recomputed for the touched tickets; int_business_clock_at_as_of reads each calendar's
+    clock at as_of. -#}
+{{ config(
+    materialized=ticket_grain_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_tickets() }}",
+) }}
+-- depends_on: {{ ref('int_touched_tickets') }}
 
 with
 
 tickets as (
 
     select * from {{ ref('int_ticket_attributes_carried_forward') }}
+    where {{ touched_tickets_only() }}
 
 ),
 
 status_changes as (
 
     select * from {{ ref('int_status_changes_sequenced') }}
+    where {{ touched_tickets_only() }}
 
 ),
 
 responses as (
 
     select * from {{ ref('int_responses') }}
-
-),
-
-as_of as (
-
-    select * from {{ ref('int_as_of') }}
+    where {{ touched_tickets_only() }}
 
 ),
 
 service_terms as (
 
     select * from {{ ref('int_ticket_service_terms') }}
+    where {{ touched_tickets_only() }}
 
 ),
 
@@ -56,12 +60,6 @@ instants as (
         ticket_id,
         created_at as read_at
     from tickets
-    union
-    select
-        tickets.ticket_id,
-        as_of.as_of as read_at
-    from tickets
-    cross join as_of
     union
     select
         ticket_id,
@@ -93,23 +91,7 @@ located as (
 
 final as (
 
-    select
-        located.ticket_id,
-        located.read_at,
-        cast(
-            max(spine.business_seconds_before_date)
-            + coalesce(sum({{ clamp_seconds(
-                seconds_between('spine.period_start_at', 'located.read_at'),
-                'spine.period_seconds'
-            ) }}), 0)
-            as bigint
-        ) as business_clock_seconds
-    from located
-    inner join spine
-        on
-            located.business_calendar = spine.calendar
-            and located.local_date = spine.local_date
-    group by located.ticket_id, located.read_at
+    {{ read_business_clock('located', ['ticket_id']) }}
 
 )
 

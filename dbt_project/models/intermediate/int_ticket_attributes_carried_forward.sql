@@ -6,11 +6,19 @@
     'shipping_address', 'shipment_date', 'contacted_customer', 'due_by_at', 'sla_policy',
 ] -%}
 
+{{ config(
+    materialized=ticket_grain_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_tickets() }}",
+) }}
+-- depends_on: {{ ref('int_touched_tickets') }}
+
 with
 
 activities as (
 
     select * from {{ ref('int_activities_sequenced') }}
+    where {{ touched_tickets_only() }}
 
 ),
 
@@ -24,7 +32,7 @@ agent_activities as (
         activity_sequence,
         agent_id
     from {{ ref('int_activities_sequenced') }}
-    where has_agent
+    where has_agent and {{ touched_tickets_only() }}
 
 ),
 
@@ -35,7 +43,7 @@ group_activities as (
         activity_sequence,
         group_name
     from {{ ref('int_activities_sequenced') }}
-    where has_group
+    where has_group and {{ touched_tickets_only() }}
 
 ),
 

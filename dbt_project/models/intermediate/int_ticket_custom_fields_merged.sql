@@ -1,8 +1,16 @@
+{{ config(
+    materialized=ticket_grain_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_tickets() }}",
+) }}
+-- depends_on: {{ ref('int_touched_tickets') }}
+
 with
 
 activities as (
 
     select * from {{ ref('int_activities_sequenced') }}
+    where {{ touched_tickets_only() }}
 
 ),
 

@@ -3,11 +3,19 @@
     `sla_policy` when the seed names it, else `default`; the current priority picks the row,
     and a policy without a row for that priority gives null targets). -#}
 
+{{ config(
+    materialized=ticket_grain_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_tickets() }}",
+) }}
+-- depends_on: {{ ref('int_touched_tickets') }}
+
 with
 
 tickets as (
 
     select * from {{ ref('int_ticket_attributes_carried_forward') }}
+    where {{ touched_tickets_only() }}
 
 ),
 

@@ -1,14 +1,24 @@
+{{ config(
+    materialized=ticket_grain_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_tickets() }}",
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_touched_tickets') }}
+
 with
 
 tickets as (
 
     select * from {{ ref('int_ticket_attributes_carried_forward') }}
+    where {{ touched_tickets_only() }}
 
 ),
 
 custom_fields as (
 
     select * from {{ ref('int_ticket_custom_fields_merged') }}
+    where {{ touched_tickets_only() }}
 
 ),
 

@@ -1,20 +1,45 @@
+{{ config(
+    materialized=ticket_grain_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_tickets() }}",
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_touched_tickets') }}
+
 with
 
 activities as (
 
     select * from {{ ref('int_activities_classified') }}
+    where {{ touched_tickets_only() }}
 
 ),
 
-status_intervals as (
+record_identities as (
 
-    select * from {{ ref('fct_ticket_status_intervals') }}
+    -- The landed record's identity, not kept by int_activities_sequenced: raw columns, no
+    -- parsing (DuckDB prunes the view's other columns).
+    select
+        load_id,
+        position,
+        record_hash,
+        occurrence
+    from {{ ref('stg_raw__activities') }}
+    where {{ touched_tickets_only() }}
+
+),
+
+status_changes as (
+
+    select * from {{ ref('int_status_changes_sequenced') }}
+    where {{ touched_tickets_only() }}
 
 ),
 
 responses as (
 
     select * from {{ ref('int_responses') }}
+    where {{ touched_tickets_only() }}
 
 ),
 
@@ -30,7 +55,7 @@ final as (
         activities.is_new_ticket,
         activities.status,
         activities.status_category,
-        status_intervals.interval_id is not null as is_status_change,
+        status_changes.activity_id is not null as is_status_change,
         cast(activities.priority as integer) as priority,
         cast(activities.source as integer) as source,
         activities.has_group,
@@ -59,12 +84,15 @@ final as (
         activities.load_id,
         activities.file_name,
         cast(activities.position as integer) as position,
-        activities.record_hash,
-        cast(activities.occurrence as integer) as occurrence
+        record_identities.record_hash,
+        cast(record_identities.occurrence as integer) as occurrence
     from activities
-    -- An interval is named after the activity that started it.
-    left join status_intervals
-        on activities.activity_id = status_intervals.interval_id
+    inner join record_identities
+        on
+            activities.load_id = record_identities.load_id
+            and activities.position = record_identities.position
+    left join status_changes
+        on activities.activity_id = status_changes.activity_id
     left join responses
         on
             activities.ticket_id = responses.ticket_id

@@ -38,6 +38,12 @@ business_clock as (
 
 ),
 
+business_clock_at_as_of as (
+
+    select * from {{ ref('int_business_clock_at_as_of') }}
+
+),
+
 status_categories as (
 
     select * from {{ ref('ticketflow_status_categories') }}
@@ -167,8 +173,11 @@ measured as (
         service_terms.first_response_target_seconds,
         service_terms.resolution_target_seconds,
         case
-            when service_terms.is_business_hours
-                then {{ business_seconds_from_creation('clock_at_first_response_or_as_of') }}
+            when service_terms.is_business_hours and tickets.is_created_in_window
+                then coalesce(
+                    clock_at_first_response.business_clock_seconds,
+                    clock_at_as_of.business_clock_seconds
+                ) - clock_at_creation.business_clock_seconds
             when not service_terms.is_business_hours
                 then {{ seconds_from_creation(
                     'coalesce(response_summary.first_response_at, tickets.as_of)'
@@ -204,11 +213,8 @@ measured as (
         on
             tickets.ticket_id = clock_at_first_response.ticket_id
             and response_summary.first_response_at = clock_at_first_response.read_at
-    left join business_clock as clock_at_first_response_or_as_of
-        on
-            tickets.ticket_id = clock_at_first_response_or_as_of.ticket_id
-            and coalesce(response_summary.first_response_at, tickets.as_of)
-            = clock_at_first_response_or_as_of.read_at
+    left join business_clock_at_as_of as clock_at_as_of
+        on service_terms.business_calendar = clock_at_as_of.business_calendar
     left join business_clock as clock_at_first_resolution
         on
             tickets.ticket_id = clock_at_first_resolution.ticket_id

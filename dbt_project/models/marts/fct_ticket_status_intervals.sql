@@ -1,12 +1,22 @@
 {#- Each status change starts an interval that ends at the ticket's next change, or at as_of
-    for its current status. Stored once here: dim_tickets, fct_ticket_metrics,
-    fct_daily_ticket_summary and fct_ticket_activities read this table. -#}
+    for its current status. Stored once here: dim_tickets, fct_ticket_metrics and
+    fct_daily_ticket_summary read this table. Incremental (macros/incremental.sql): a build
+    writes the touched tickets' intervals and every ticket's current interval, the one that
+    ends at as_of, which moves with every load. -#}
+{{ config(
+    materialized=ticket_grain_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ delete_touched_tickets('is_current') }}",
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('int_touched_tickets') }}
 
 with
 
 status_changes as (
 
     select * from {{ ref('int_status_changes_sequenced') }}
+    where {{ touched_tickets_only() }} or next_change_at is null
 
 ),
 
@@ -16,9 +26,21 @@ as_of as (
 
 ),
 
+service_terms as (
+
+    select * from {{ ref('int_ticket_service_terms') }}
+
+),
+
 business_clock as (
 
     select * from {{ ref('int_business_clock_readings') }}
+
+),
+
+business_clock_at_as_of as (
+
+    select * from {{ ref('int_business_clock_at_as_of') }}
 
 ),
 
@@ -48,13 +70,15 @@ final as (
         closed.started_at,
         closed.ended_at,
         {{ seconds_between('closed.started_at', 'closed.ended_at') }} as seconds_in_status,
-        clock_at_end.business_clock_seconds - clock_at_start.business_clock_seconds
-            as business_seconds_in_status,
+        coalesce(clock_at_end.business_clock_seconds, clock_at_as_of.business_clock_seconds)
+        - clock_at_start.business_clock_seconds as business_seconds_in_status,
         closed.is_current,
         closed.is_resolution,
         closed.is_reopen,
         closed.direction
     from closed
+    inner join service_terms
+        on closed.ticket_id = service_terms.ticket_id
     left join business_clock as clock_at_start
         on
             closed.ticket_id = clock_at_start.ticket_id
@@ -62,7 +86,11 @@ final as (
     left join business_clock as clock_at_end
         on
             closed.ticket_id = clock_at_end.ticket_id
-            and closed.ended_at = clock_at_end.read_at
+            and closed.next_change_at = clock_at_end.read_at
+    left join business_clock_at_as_of as clock_at_as_of
+        on
+            service_terms.business_calendar = clock_at_as_of.business_calendar
+            and closed.is_current
 
 )
 

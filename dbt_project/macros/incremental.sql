@@ -1,0 +1,121 @@
+{#- Incremental builds (SPEC.md "Incremental builds", DECISIONS.md "Incremental builds").
+
+    The models whose rows belong to one ticket and do not depend on as_of are `incremental`:
+    a build deletes the rows of the tickets the batch touches (int_touched_tickets) and
+    inserts those tickets' rows computed afresh from all their activities. int_build_batch
+    decides, once per build, whether the build is a full rebuild instead. -#}
+
+{#- The engines where a ticket's rows can be deleted and inserted again; elsewhere (Spark's
+    plain Parquet tables have no DELETE) these models are tables rebuilt in full. -#}
+{% macro ticket_grain_materialization() -%}
+    {{ return('incremental' if target.type in ['duckdb', 'postgres'] else 'table') }}
+{%- endmacro %}
+
+{#- A condition keeping the rows of the tickets this build recomputes: all of them in a
+    full rebuild, else the touched ones. A model using it declares
+    `-- depends_on: {{ ref('int_touched_tickets') }}`. -#}
+{% macro touched_tickets_only(column='ticket_id') -%}
+    {#- A unit test renders the model without a relation (`this`): a full build. -#}
+    {%- if this is not none and is_incremental() -%}
+        {{ column }} in (select touched.ticket_id from {{ ref('int_touched_tickets') }} as touched)
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The pre-hook of every incremental model: the touched tickets' rows go, the model's
+    select inserts them again (strategy `append`); a ticket that lost all its activities
+    (a re-export without it) is gone from every model. -#}
+{% macro delete_touched_tickets(extra_condition=none) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where
+            ticket_id in (select touched.ticket_id from {{ ref('int_touched_tickets') }} as touched)
+            {%- if extra_condition %} or {{ extra_condition }}{% endif %}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- dbt's own macro, overridden: an incremental model is rebuilt in full (create table as,
+    not delete and insert) with `--full-refresh`, and also when int_build_batch found that
+    this build must be a full one (first build, changed vars, seeds or models, or a full
+    rebuild that did not complete). -#}
+{% macro should_full_refresh() -%}
+    {%- set config_full_refresh = config.get('full_refresh') -%}
+    {%- if config_full_refresh is none -%}
+        {%- set config_full_refresh = flags.FULL_REFRESH -%}
+    {%- endif -%}
+    {%- if not config_full_refresh and execute and model.config.materialized == 'incremental' -%}
+        {%- set batch = build_batch_relation() -%}
+        {%- if batch is none -%}
+            {%- set config_full_refresh = true -%}
+        {%- else -%}
+            {%- set decided = run_query('select is_full_rebuild from ' ~ batch) -%}
+            {%- set config_full_refresh = decided.rows | length == 0 or decided.rows[0][0] -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(config_full_refresh) }}
+{%- endmacro %}
+
+{#- What the marts are a function of besides the loads: the vars, the project's models (an
+    upgrade or an edit; dbt does not expose macros' code to a model, so an edited macro needs
+    `--full-refresh`) and the seeds' contents (int_build_batch hashes those). A change forces
+    a full rebuild. -#}
+{% macro build_fingerprint_text() -%}
+    {%- set parts = ['target=' ~ target.type] -%}
+    {%- for name in ['as_of', 'account_time_zone', 'raw_database', 'raw_schema', 'status_names'] -%}
+        {%- do parts.append(name ~ '=' ~ (var(name, none) | string)) -%}
+    {%- endfor -%}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
+            {%- if node.resource_type == 'model' and node.package_name == 'ticketflow' -%}
+                {%- do parts.append(node.unique_id ~ '=' ~ node.checksum.checksum) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(local_md5(parts | join('\n'))) }}
+{%- endmacro %}
+
+{#- The nodes a build must run, all successfully, for its batch to count as done. -#}
+{% macro incremental_build_nodes() -%}
+    {%- set nodes = ['model.ticketflow.int_build_batch',
+                     'model.ticketflow.int_touched_tickets'] -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if node.resource_type == 'model' and node.package_name == 'ticketflow'
+            and node.config.materialized == 'incremental' -%}
+            {%- do nodes.append(node.unique_id) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(nodes) }}
+{%- endmacro %}
+
+{#- on-run-end: the batch is done when every incremental model and the batch models ran
+    successfully in this invocation; when only some of them ran (an error, or a selection),
+    the batch is marked not done and the next build takes its tickets again. -#}
+{% macro complete_build_batch(results) -%}
+    {%- if execute and ticket_grain_materialization() == 'incremental' -%}
+        {%- set needed = incremental_build_nodes() -%}
+        {%- set ran = [] -%}
+        {%- set succeeded = [] -%}
+        {%- for result in results -%}
+            {%- if result.node.unique_id in needed -%}
+                {%- do ran.append(result.node.unique_id) -%}
+                {%- if result.status == 'success' -%}
+                    {%- do succeeded.append(result.node.unique_id) -%}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if ran and build_batch_relation() is not none -%}
+            update {{ build_batch_relation() }}
+            set is_complete = {{ 'true' if (succeeded | length) == (needed | length) else 'false' }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- int_build_batch as it stands in the database (none before the first build), found without
+    ref(): the hooks and materializations that read it do not declare it. -#}
+{% macro build_batch_relation() -%}
+    {%- set node = graph.nodes['model.ticketflow.int_build_batch'] -%}
+    {{ return(adapter.get_relation(
+        database=node.database, schema=node.schema, identifier=node.alias
+    )) }}
+{%- endmacro %}

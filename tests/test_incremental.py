@@ -1,0 +1,214 @@
+"""Incremental builds equal a full refresh (SPEC.md, "Incremental builds").
+
+A generated history is loaded step by step: daily files one or a few at a time, a day loaded
+out of order, a re-export of an old day (an activity dropped, one changed, a ticket added), a
+late activity older than everything loaded, a build that stopped half-way, a changed var and
+a changed seed. After each step the working database is built incrementally, a copy of it is
+rebuilt with `--full-refresh`, and every mart must be equal, row for row. Each step also
+checks that the build was the kind it should be: incremental, recomputing only some
+tickets, or a full rebuild where the vars or seeds changed.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ticketflow import generator, loader
+from ticketflow.dbt import run_dbt
+from ticketflow.marts import MARTS
+
+ACCOUNT = 1000001
+DAYS = 22
+TIME_ZONE = "America/Mexico_City"
+# Seeds and models, not the data tests (the proof is the comparison; `make test` runs the
+# tests on other builds): a cheaper build for each of the many steps.
+MODELS_AND_SEEDS = [
+    "build",
+    "--exclude-resource-type",
+    "test",
+    "--exclude-resource-type",
+    "unit_test",
+]
+
+pytestmark = pytest.mark.slow
+
+
+def day_file(directory: Path, day: int) -> Path:
+    return directory / f"activities_{ACCOUNT}_{day}_4_2026.json"
+
+
+def write_export(path: Path, export: dict) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(export, separators=(",", ":")), encoding="utf-8")
+    return path
+
+
+def reexport(original: Path, directory: Path) -> Path:
+    """The same day exported again: one ticket's activities of that day gone (only the
+    replaced load names that ticket), a status changed, a new ticket."""
+    export = json.loads(original.read_text(encoding="utf-8"))
+    dropped = export["activities_data"][0]["ticket_id"]
+    activities = [a for a in export["activities_data"] if a["ticket_id"] != dropped]
+    changed = next(a for a in activities if "status" in a["activity"])
+    changed["activity"]["status"] = (
+        "Pending" if changed["activity"]["status"] != "Pending" else "Open"
+    )
+    first = activities[0]
+    activities.append(
+        {
+            "performed_at": first["performed_at"],
+            "ticket_id": 9_000_001,
+            "performer_type": "user",
+            "performer_id": 7,
+            "activity": {"new_ticket": True, "status": "Open", "priority": 2, "source": 1},
+        }
+    )
+    export["activities_data"] = activities
+    export["metadata"]["activities_count"] = len(activities)
+    return write_export(directory / original.name, export)
+
+
+def late_activity(directory: Path, ticket_id: int) -> Path:
+    """A file of an old day (before every loaded file) with one status change of a ticket."""
+    export = {
+        "activities_data": [
+            {
+                "performed_at": "15-03-2026 12:00:00 +0000",
+                "ticket_id": ticket_id,
+                "performer_type": "user",
+                "performer_id": 7,
+                "activity": {"status": "Waiting on Customer", "group": "Late group"},
+            }
+        ],
+        "metadata": {
+            "start_at": "15-03-2026 06:00:00 +0000",
+            "end_at": "16-03-2026 05:59:59 +0000",
+            "activities_count": 1,
+        },
+    }
+    return write_export(
+        day_file(directory, 15).with_name(f"activities_{ACCOUNT}_15_3_2026.json"), export
+    )
+
+
+class Warehouse:
+    """The working database built incrementally, and its twin: the same loads, in the same
+    order (so the same load ids), rebuilt with `--full-refresh` at every step. The two builds
+    of a step run side by side."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.db = tmp_path / "warehouse.duckdb"
+        self.twin = tmp_path / "full_refresh.duckdb"
+        self.targets = tmp_path / "target"
+        self.vars = {"account_time_zone": TIME_ZONE}
+
+    def load(self, *paths: Path) -> None:
+        for db in (self.db, self.twin):
+            summary = loader.load_paths(list(paths), db, strict=True)
+            assert summary.ok, [result.message for result in summary.failed]
+
+    def execute(self, sql: str) -> None:
+        for db in (self.db, self.twin):
+            with duckdb.connect(str(db)) as con:
+                con.execute(sql)
+
+    def dbt(self, db: Path, args: list[str]) -> None:
+        run_dbt(args, db, dbt_vars=self.vars, target_path=self.targets / db.stem)
+
+    def build(self, args: list[str] = MODELS_AND_SEEDS) -> dict:
+        """Build incrementally and rebuild the twin in full; the batch of the incremental one."""
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            builds = [
+                pool.submit(self.dbt, self.db, args),
+                pool.submit(self.dbt, self.twin, [*args, "--full-refresh"]),
+            ]
+            for build in builds:
+                build.result()
+        return self.batch()
+
+    def query(self, db: Path, sql: str) -> list[tuple]:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute(sql).fetchall()
+
+    def batch(self) -> dict:
+        ((full, touched),) = self.query(
+            self.db,
+            "select batch.is_full_rebuild, (select count(*) from intermediate.int_touched_tickets)"
+            " from intermediate.int_build_batch as batch",
+        )
+        ((tickets,),) = self.query(self.db, "select count(*) from marts.dim_tickets")
+        return {"full": full, "touched": touched, "tickets": tickets}
+
+    def assert_marts_equal(self) -> None:
+        for mart in MARTS:
+            sql = f"select * from marts.{mart} order by all"
+            incremental, full = self.query(self.db, sql), self.query(self.twin, sql)
+            assert len(incremental) == len(full), mart
+            assert incremental == full, (
+                mart,
+                sorted(set(incremental) - set(full))[:3],
+                sorted(set(full) - set(incremental))[:3],
+            )
+
+
+def assert_incremental(batch: dict) -> None:
+    assert not batch["full"]
+    assert 0 < batch["touched"] < batch["tickets"]
+
+
+def test_incremental_builds_equal_a_full_refresh(tmp_path: Path) -> None:
+    days = tmp_path / "days"
+    generator.write_activities(
+        days, tickets=120, days=DAYS, seed=11, daily=True, start="2026-04-01"
+    )
+    warehouse = Warehouse(tmp_path)
+
+    # The first build is a full one: there is nothing to add to.
+    warehouse.load(*(day_file(days, day) for day in range(1, 6)))
+    assert warehouse.build()["full"]
+
+    # One day, then a day out of order: 8, then 7 (its activities older than day 8's).
+    for day in (8, 7):
+        warehouse.load(day_file(days, day))
+        assert_incremental(warehouse.build())
+        warehouse.assert_marts_equal()
+
+    # A re-export of day 3 replaces its load; a build stops half-way (only the batch and the
+    # first incremental model), and the next build finishes the batch.
+    warehouse.load(reexport(day_file(days, 3), tmp_path / "reexport"))
+    warehouse.dbt(
+        warehouse.db,
+        ["run", "-s", "int_build_batch", "int_touched_tickets", "int_activities_sequenced"],
+    )
+    assert_incremental(warehouse.build())
+    warehouse.assert_marts_equal()
+
+    # A late activity, older than everything loaded, on a ticket of the first day.
+    ((ticket_id,),) = warehouse.query(
+        warehouse.db, "select min(ticket_id) from marts.dim_tickets where ticket_id < 9000000"
+    )
+    warehouse.load(late_activity(tmp_path / "late", ticket_id))
+    assert_incremental(warehouse.build())
+    warehouse.assert_marts_equal()
+
+    # The rest of the days in one build, day 6 among them (older than all but five).
+    warehouse.load(*(day_file(days, day) for day in (6, *range(9, DAYS + 1))))
+    assert_incremental(warehouse.build())
+    warehouse.assert_marts_equal()
+
+    # A changed var (the account time zone) rebuilds in full by itself; so does a changed
+    # seed (loaded as `dbt seed` would).
+    warehouse.vars = {"account_time_zone": "UTC"}
+    assert warehouse.build(["run"])["full"]
+    warehouse.assert_marts_equal()
+    warehouse.execute(
+        "update seeds.ticketflow_sla_policies set first_response_target_seconds = 60"
+        " where priority = 2"
+    )
+    assert warehouse.build(["run"])["full"]
+    warehouse.assert_marts_equal()
