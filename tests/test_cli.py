@@ -137,7 +137,14 @@ def test_a_killed_build_stops_dbt_and_releases_the_database(
         f" sys.argv = ['ticketflow', 'build', '--db', {str(db)!r}, '-q', '--no-publish'];"
         " cli.main()"
     )
-    build = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True)
+    # A shell's background job (nohup, `&`) starts with SIGINT ignored, and children inherit
+    # that: give the build the default disposition, as an interactive user's build has.
+    build = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 60
     while not (dbt := _children(build.pid)) and time.monotonic() < deadline:
         time.sleep(0.05)
