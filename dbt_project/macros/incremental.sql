@@ -25,14 +25,93 @@
 
 {#- The pre-hook of every incremental model: the touched tickets' rows go, the model's
     select inserts them again (strategy `append`); a ticket that lost all its activities
-    (a re-export without it) is gone from every model. -#}
-{% macro delete_touched_tickets(extra_condition=none) -%}
+    (a re-export without it) is gone from every model. A model that rewrites more rows than
+    the touched tickets' names them in `meta.also_rebuilt` (a condition on its columns). -#}
+{% macro delete_touched_tickets() -%}
     {%- if is_incremental() -%}
+        {%- set also_rebuilt = config.get('meta', {}).get('also_rebuilt') -%}
         delete from {{ this }}
-        where
-            ticket_id in (select touched.ticket_id from {{ ref('int_touched_tickets') }} as touched)
-            {%- if extra_condition %} or {{ extra_condition }}{% endif %}
+        where {{ rebuilt_rows_condition(ref('int_touched_tickets'), also_rebuilt) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The rows an incremental build of a ticket-grain model writes: the touched tickets' and
+    those matching the model's `meta.also_rebuilt`. -#}
+{% macro rebuilt_rows_condition(touched_relation, also_rebuilt=none) -%}
+    ticket_id in (select touched.ticket_id from {{ touched_relation }} as touched)
+    {%- if also_rebuilt %} or {{ also_rebuilt }}{% endif %}
+{%- endmacro %}
+
+{#- dbt's own macro, overridden: the relation a generic data test reads (a singular test
+    may call it too). Its `where` config applies as in dbt; and in an incremental `dbt build`,
+    a test of a model this build wrote only in part reads only the rows it wrote: a
+    ticket-grain incremental model's rows of the touched tickets, and for a model whose
+    `meta.incremental_test_scope` is `loads`, the records of the loads since the last
+    completed build (for a test that runs after int_build_batch, which declares it). The other rows are unchanged since the build that wrote them, which
+    tested them: a build whose data test fails is not complete (complete_build_batch), so
+    the next build writes and tests those rows again. -#}
+{% macro get_where_subquery(relation) -%}
+    {%- set conditions = [] -%}
+    {%- set where = config.get('where', '') -%}
+    {%- if where -%}
+        {%- do conditions.append(where) -%}
+    {%- endif -%}
+    {%- set rebuilt = rows_rebuilt_in_this_build(relation) -%}
+    {%- if rebuilt -%}
+        {%- do conditions.append(rebuilt) -%}
+    {%- endif -%}
+    {%- if conditions -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where ({{ conditions | join(') and (') }})) dbt_subquery
+        {%- endset -%}
+        {%- do return(filtered) -%}
+    {%- endif -%}
+    {%- do return(relation) -%}
+{%- endmacro %}
+
+{#- The condition on `relation` keeping the rows this incremental `dbt build` wrote, or none
+    (every row is tested): see get_where_subquery. -#}
+{% macro rows_rebuilt_in_this_build(relation) -%}
+    {%- if not execute or flags.WHICH != 'build' or flags.FULL_REFRESH
+        or ticket_grain_materialization() != 'incremental' -%}
+        {%- do return(none) -%}
+    {%- endif -%}
+    {%- set scope = namespace(name=none, also_rebuilt=none) -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if node.resource_type == 'model' and node.package_name == 'ticketflow'
+            and (node.alias | lower) == (relation.identifier | lower)
+            and (node.schema | lower) == (relation.schema | lower) -%}
+            {%- set meta = node.config.meta or {} -%}
+            {%- if node.unique_id not in selected_resources -%}
+                {#- not built by this invocation: every row is tested -#}
+            {%- elif node.config.materialized == 'incremental' -%}
+                {%- set scope.name = 'tickets' -%}
+                {%- set scope.also_rebuilt = meta.get('also_rebuilt') -%}
+            {%- elif meta.get('incremental_test_scope') == 'loads' -%}
+                {%- set scope.name = 'loads' -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set batch = build_batch_relation() if scope.name else none -%}
+    {%- set touched = model_relation('model.ticketflow.int_touched_tickets') if batch else none -%}
+    {%- if touched is none
+        or 'invocation_id' not in adapter.get_columns_in_relation(batch) | map(attribute='name')
+        | map('lower') | list -%}
+        {%- do return(none) -%}
+    {%- endif -%}
+    {#- The batch of this invocation only: a test that runs before int_build_batch (nothing
+        orders them) would find the previous build's batch, and tests every row. -#}
+    {%- set decided = run_query(
+        'select is_full_rebuild, built_from_load_id from ' ~ batch
+        ~ " where invocation_id = '" ~ invocation_id ~ "'"
+    ) -%}
+    {%- if decided.rows | length == 0 or decided.rows[0][0] -%}
+        {%- do return(none) -%}
+    {%- endif -%}
+    {%- if scope.name == 'loads' -%}
+        {%- do return('load_id > ' ~ decided.rows[0][1]) -%}
+    {%- endif -%}
+    {%- do return(rebuilt_rows_condition(touched, scope.also_rebuilt)) -%}
 {%- endmacro %}
 
 {#- dbt's own macro, overridden: an incremental model is rebuilt in full (create table as,
@@ -89,14 +168,19 @@
 {%- endmacro %}
 
 {#- on-run-end: the batch is done when every incremental model and the batch models ran
-    successfully in this invocation; when only some of them ran (an error, or a selection),
-    the batch is marked not done and the next build takes its tickets again. -#}
+    successfully in this invocation and no data test failed; when only some of them ran (an
+    error, or a selection) or a test failed, the batch is marked not done and the next build
+    takes its tickets again (and tests their rows again: get_where_subquery). -#}
 {% macro complete_build_batch(results) -%}
     {%- if execute and ticket_grain_materialization() == 'incremental' -%}
         {%- set needed = incremental_build_nodes() -%}
         {%- set ran = [] -%}
         {%- set succeeded = [] -%}
+        {%- set failed_tests = [] -%}
         {%- for result in results -%}
+            {%- if result.node.resource_type == 'test' and result.status in ['fail', 'error'] -%}
+                {%- do failed_tests.append(result.node.unique_id) -%}
+            {%- endif -%}
             {%- if result.node.unique_id in needed -%}
                 {%- do ran.append(result.node.unique_id) -%}
                 {%- if result.status == 'success' -%}
@@ -106,7 +190,7 @@
         {%- endfor -%}
         {%- if ran and build_batch_relation() is not none -%}
             update {{ build_batch_relation() }}
-            set is_complete = {{ 'true' if (succeeded | length) == (needed | length) else 'false' }}
+            set is_complete = {{ 'true' if (succeeded | length) == (needed | length) and not failed_tests else 'false' }}
             {#- On Postgres the statement opens a transaction that dbt may not commit. #}
             {%- if target.type == 'postgres' %};
             commit{% endif %}
@@ -117,7 +201,12 @@
 {#- int_build_batch as it stands in the database (none before the first build), found without
     ref(): the hooks and materializations that read it do not declare it. -#}
 {% macro build_batch_relation() -%}
-    {%- set node = graph.nodes['model.ticketflow.int_build_batch'] -%}
+    {{ return(model_relation('model.ticketflow.int_build_batch')) }}
+{%- endmacro %}
+
+{#- A model's relation as it stands in the database, or none. -#}
+{% macro model_relation(unique_id) -%}
+    {%- set node = graph.nodes[unique_id] -%}
     {{ return(adapter.get_relation(
         database=node.database, schema=node.schema, identifier=node.alias
     )) }}

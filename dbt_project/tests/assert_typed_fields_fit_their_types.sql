@@ -2,7 +2,10 @@
 
 {#- Activities with a field whose value is not of the field's type (`"priority": "high"`): it
     is null in its typed column, its text kept in stg_raw__activities (`<field>_text`). A
-    warning: the build goes on, and this names the records. -#}
+    warning: the build goes on, and this names the records. An incremental build reads the
+    records of its new loads (get_where_subquery, macros/incremental.sql), once this build's
+    batch is known. -#}
+-- depends_on: {{ ref('int_build_batch') }}
 
 {%- set typed = [
     ('new_ticket_text', 'is_new_ticket'),
@@ -32,6 +35,6 @@ select
     file_name,
     position,
     ticket_id
-from {{ ref('stg_raw__activities') }}
+from {{ get_where_subquery(ref('stg_raw__activities')) }}
 where
     {{ conditions | join('\n    or ') }}

@@ -89,7 +89,9 @@ final as (
         not previous_build.is_complete as carries_touched_tickets,
         {%- endif %}
         fingerprint.fingerprint,
-        false as is_complete
+        false as is_complete,
+        -- The dbt invocation that built this row (the tests read only their own build's).
+        cast('{{ invocation_id }}' as {{ string }}) as invocation_id
     from fingerprint
     {%- if previous is not none %}
     cross join previous_build

@@ -6,7 +6,8 @@
 {{ config(
     materialized=ticket_grain_materialization(),
     incremental_strategy='append',
-    pre_hook="{{ delete_touched_tickets('is_current') }}",
+    pre_hook="{{ delete_touched_tickets() }}",
+    meta={'also_rebuilt': 'is_current'},
     on_schema_change='fail',
 ) }}
 -- depends_on: {{ ref('int_touched_tickets') }}
