@@ -12,6 +12,10 @@ tickets, or a full rebuild where the vars or seeds changed.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,6 +26,7 @@ from ticketflow import generator, loader
 from ticketflow.dbt import run_dbt
 from ticketflow.marts import MARTS
 
+REPOSITORY = Path(__file__).resolve().parents[1]
 ACCOUNT = 1000001
 DAYS = 22
 TIME_ZONE = "America/Mexico_City"
@@ -212,3 +217,59 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path: Path) -> None:
     )
     assert warehouse.build(["run"])["full"]
     warehouse.assert_marts_equal()
+
+
+def test_an_incremental_build_tests_the_rows_it_wrote_until_they_pass(tmp_path: Path) -> None:
+    """In an incremental `dbt build` a data test reads only the rows the build wrote
+    (`get_where_subquery`, macros/incremental.sql); a failing test leaves the batch
+    incomplete, so the next build writes and tests those rows again instead of passing."""
+    project = tmp_path / "project"
+    shutil.copytree(REPOSITORY / "dbt_project", project / "dbt_project")
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(REPOSITORY / name, project / name)
+    # A test of a ticket-grain mart that fails on the rows of the ticket the var names.
+    (project / "dbt_project" / "tests" / "assert_ticket_is_not_named.sql").write_text(
+        "select ticket_id from {{ get_where_subquery(ref('fct_ticket_activities')) }}\n"
+        "where ticket_id = {{ var('failing_ticket', -1) }}\n",
+        encoding="utf-8",
+    )
+    days = tmp_path / "days"
+    generator.write_activities(days, tickets=40, days=8, seed=5, daily=True, start="2026-04-01")
+    tickets = {
+        day: {
+            a["ticket_id"] for a in json.loads(day_file(days, day).read_text())["activities_data"]
+        }
+        for day in (1, 2, 7, 8)
+    }
+    untouched = min(tickets[1] - tickets[7] - tickets[8])
+    touched = min(tickets[8] - tickets[7])
+    db = tmp_path / "warehouse.duckdb"
+
+    def build(failing_ticket: int, *extra: str) -> set[str]:
+        """The names of the tests that failed."""
+        command = [str(Path(sys.executable).with_name("dbt")), "build", *extra]
+        command += ["--exclude-resource-type", "unit_test"]
+        command += ["--project-dir", str(project), "--profiles-dir", str(project)]
+        command += ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path)]
+        command += ["--vars", json.dumps({"failing_ticket": failing_ticket})]
+        subprocess.run(command, env={**os.environ, "TICKETFLOW_DB": str(db)}, capture_output=True)
+        results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+        return {r["unique_id"].split(".")[2] for r in results if r["status"] in ("fail", "error")}
+
+    def load(day: int) -> None:
+        assert loader.load_paths([day_file(days, day)], db, strict=True).ok
+
+    load(1)
+    load(2)
+    assert build(-1) == set()
+    load(7)
+    # The untouched ticket's rows were tested by the build that wrote them: not read again.
+    assert build(untouched) == set()
+    assert build(untouched, "--full-refresh") == {"assert_ticket_is_not_named"}
+    assert build(-1) == set()
+    load(8)
+    assert build(touched) == {"assert_ticket_is_not_named"}
+    # No new load, but the failed build's tickets are written and tested again.
+    assert build(touched) == {"assert_ticket_is_not_named"}
+    assert build(-1) == set()
+    assert build(touched) == set()
