@@ -7,7 +7,7 @@
     materialized=ticket_grain_materialization(),
     incremental_strategy='append',
     pre_hook="{{ delete_touched_tickets('is_current') }}",
-    on_schema_change='fail',
+    on_schema_change='append_new_columns',
 ) }}
 -- depends_on: {{ ref('int_touched_tickets') }}
 
