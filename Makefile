@@ -89,8 +89,8 @@ $(ENGINES_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,engines]'
 	@touch $@
 
-test-engines: $(ENGINES_STAMP) ## Postgres (throwaway cluster) and Spark: the same marts as DuckDB
-	$(BIN)/pytest -q -m engines tests/test_engines.py
+test-engines: $(ENGINES_STAMP) ## Postgres (throwaway cluster) and Spark: the same marts as DuckDB; incremental = full refresh on Postgres
+	$(BIN)/pytest -q -m engines tests/test_engines.py tests/test_incremental.py
 
 clean: ## Remove generated data and dbt artifacts (keeps .venv)
 	rm -rf data target logs build

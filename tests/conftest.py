@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,3 +183,83 @@ def published_build(
     run = build(db, time_zone=REAL_TIME_ZONE, target_path=project / "target")
     assert run.ok, run.output
     return PublishedBuild(db, publish(db).serve_path, project, REAL_TIME_ZONE)
+
+
+# --- a throwaway Postgres cluster (tests/test_engines.py, tests/test_incremental.py) ----------
+
+
+def _postgres_bindir() -> Path:
+    found = shutil.which("pg_config")
+    if found:
+        bindir = subprocess.run(
+            [found, "--bindir"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        if (Path(bindir) / "initdb").exists():
+            return Path(bindir)
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    assert candidates, "Postgres's server programs are missing (make test-engines installs them)"
+    return candidates[-1].parent
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[dict[str, str]]:
+    """libpq variables of a new cluster (trust authentication, localhost only) and its
+    database `ticketflow`; started when a test first asks for it, stopped at the session's
+    end, whatever happens."""
+    bindir = _postgres_bindir()
+    # Not under pytest's folder, which the `postgres` user could not enter.
+    root = Path(tempfile.mkdtemp(prefix="ticketflow-postgres-"))
+    data = root / "data"
+    # initdb refuses to run as root: then the cluster belongs to the `postgres` user.
+    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_user:
+        shutil.chown(root, "postgres")
+    port = _free_port()
+
+    def pg(*args: str) -> None:
+        subprocess.run([*as_user, *args], check=True, capture_output=True, cwd=root)
+
+    try:
+        pg(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "ticketflow", "--no-sync")
+        options = f"-p {port} -c listen_addresses=localhost -k {root} -c fsync=off"
+        pg(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-o", options, "-w",
+           "start")  # fmt: skip
+    except subprocess.CalledProcessError as error:
+        shutil.rmtree(root, ignore_errors=True)
+        raise AssertionError(f"Postgres did not start: {error.stderr}") from None
+    try:
+        env = {"PGHOST": "localhost", "PGPORT": str(port), "PGUSER": "ticketflow"}
+        _create_postgres_database(env, "ticketflow")
+        yield {**env, "PGDATABASE": "ticketflow", "PGPASSWORD": ""}
+    finally:
+        pg(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _create_postgres_database(env: dict[str, str], name: str) -> None:
+    subprocess.run(
+        ["psql", "-d", "postgres", "-c", f"create database {name}"],
+        check=True,
+        capture_output=True,
+        env={**os.environ, **env},
+    )
+
+
+PostgresDatabase = Callable[[str], dict[str, str]]
+
+
+@pytest.fixture
+def postgres_database(postgres: dict[str, str]) -> PostgresDatabase:
+    """`postgres_database(name)`: a new database `name` in the cluster; its libpq variables."""
+
+    def create(name: str) -> dict[str, str]:
+        _create_postgres_database(postgres, name)
+        return {**postgres, "PGDATABASE": name}
+
+    return create

@@ -2,8 +2,9 @@
 
 Run by `make test-engines` (deselected from `make test`): it needs the engines extra, a Java
 runtime and Postgres's server programs, which that target installs. A throwaway Postgres
-cluster is started on a free local port for this module and stopped at its end, whatever
-happens; Spark runs in-process (dbt-spark session mode) over a lake in a temporary folder.
+cluster (the `postgres` fixture of tests/conftest.py) is started on a free local port for the
+session and stopped at its end, whatever happens; Spark runs in-process (dbt-spark session
+mode) over a lake in a temporary folder.
 
 One data set per engine, loaded by `ticketflow load --target T` in three calls: the twelve
 real Freshdesk files, the odd-value records of issue 16, and a generated sample (tickets
@@ -17,10 +18,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,66 +35,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.engines]
 REAL_ACCOUNT = "3748365"
 REAL_TIME_ZONE = "America/Mexico_City"
 SAMPLE_TICKETS = 150
-
-
-# --- a throwaway Postgres cluster -----------------------------------------------------------
-
-
-def _postgres_bindir() -> Path:
-    found = shutil.which("pg_config")
-    if found:
-        bindir = subprocess.run(
-            [found, "--bindir"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        if (Path(bindir) / "initdb").exists():
-            return Path(bindir)
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    assert candidates, "Postgres's server programs are missing (make test-engines installs them)"
-    return candidates[-1].parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[dict[str, str]]:
-    """libpq variables of a new cluster (trust authentication, localhost only)."""
-    bindir = _postgres_bindir()
-    # Not under pytest's folder, which the `postgres` user could not enter.
-    root = Path(tempfile.mkdtemp(prefix="ticketflow-postgres-"))
-    data = root / "data"
-    # initdb refuses to run as root: then the cluster belongs to the `postgres` user.
-    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if as_user:
-        shutil.chown(root, "postgres")
-    port = _free_port()
-
-    def pg(*args: str) -> None:
-        subprocess.run([*as_user, *args], check=True, capture_output=True, cwd=root)
-
-    try:
-        pg(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "ticketflow", "--no-sync")
-        options = f"-p {port} -c listen_addresses=localhost -k {root} -c fsync=off"
-        pg(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-o", options, "-w",
-           "start")  # fmt: skip
-    except subprocess.CalledProcessError as error:
-        shutil.rmtree(root, ignore_errors=True)
-        raise AssertionError(f"Postgres did not start: {error.stderr}") from None
-    try:
-        env = {"PGHOST": "localhost", "PGPORT": str(port), "PGUSER": "ticketflow"}
-        subprocess.run(
-            ["psql", "-d", "postgres", "-c", "create database ticketflow"],
-            check=True,
-            capture_output=True,
-            env={**os.environ, **env},
-        )
-        yield {**env, "PGDATABASE": "ticketflow", "PGPASSWORD": ""}
-    finally:
-        pg(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
-        shutil.rmtree(root, ignore_errors=True)
 
 
 # --- the data set, loaded and built on one engine ---------------------------------------------

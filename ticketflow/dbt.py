@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -154,12 +154,15 @@ def run_dbt(
     target_path: Path | None = None,
     echo: Callable[[str], None] | None = None,
     target: str | None = None,
+    extra_env: Mapping[str, str] | None = None,
 ) -> DbtRun:
     """Run `dbt <args>` from the repository root against the DuckDB file `db`, or against
     another `target` of profiles.yml (`ticketflow.engines`).
 
     `dbt_vars` (see `dbt_vars()`) are passed as `--vars`; `target_path` keeps artifacts apart
-    from the project's `target/` (tests use it); `echo` receives dbt's output line by line.
+    from the project's `target/` (tests use it); `echo` receives dbt's output line by line;
+    `extra_env` adds to dbt's environment over this process's (the libpq variables of one
+    Postgres database among several, say: threads cannot each have their own `os.environ`).
     Raises DbtError when dbt cannot be started or its run fails.
     """
     executable = _dbt_executable()
@@ -175,6 +178,7 @@ def run_dbt(
     db.parent.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
+        **(extra_env or {}),
         **engine.dbt_env(db),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_USE_COLORS": "false",

@@ -3,7 +3,14 @@
     The models whose rows belong to one ticket and do not depend on as_of are `incremental`:
     a build deletes the rows of the tickets the batch touches (int_touched_tickets) and
     inserts those tickets' rows computed afresh from all their activities. int_build_batch
-    decides, once per build, whether the build is a full rebuild instead. -#}
+    decides, once per build, whether the build is a full rebuild instead.
+
+    The incremental marts (contracted) set `on_schema_change='append_new_columns'`, not
+    'fail': on Postgres their select gives `text` where the contract's table holds
+    `varchar`, which dbt's schema-change check counts as a changed type (an incremental
+    build would fail). The columns are held to the contract anyway: dbt checks the select
+    of every build, incremental ones included, against it, and a changed model is a full
+    rebuild (build_fingerprint_text). -#}
 
 {#- The engines where a ticket's rows can be deleted and inserted again; elsewhere (Spark's
     plain Parquet tables have no DELETE) these models are tables rebuilt in full. -#}

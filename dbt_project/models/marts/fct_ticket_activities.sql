@@ -2,7 +2,7 @@
     materialized=ticket_grain_materialization(),
     incremental_strategy='append',
     pre_hook="{{ delete_touched_tickets() }}",
-    on_schema_change='fail',
+    on_schema_change='append_new_columns',
 ) }}
 -- depends_on: {{ ref('int_touched_tickets') }}
 

@@ -8,7 +8,7 @@
     incremental_strategy='append',
     pre_hook="{{ delete_touched_tickets() }}",
     meta={'also_rebuilt': 'is_current'},
-    on_schema_change='fail',
+    on_schema_change='append_new_columns',
 ) }}
 -- depends_on: {{ ref('int_touched_tickets') }}
 
