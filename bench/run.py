@@ -378,7 +378,7 @@ def render(runs: list[Run], daily: DailyRun | None = None) -> str:
                 daily.speedup() >= 10,
             ),
             (
-                "warm `ticketflow build` fixed cost, before any node runs",
+                "warm `ticketflow build` fixed cost, outside dbt's run of its nodes",
                 f"{fixed:.1f} s",
                 fixed < 4,
             ),
@@ -416,8 +416,8 @@ def render(runs: list[Run], daily: DailyRun | None = None) -> str:
             f"The warm one-activity `ticketflow build` took {tiny.seconds:.1f} s: dbt ran its"
             f" {daily.tiny_nodes} nodes (seeds, models, data tests) in"
             f" {tiny.seconds - daily.startup_seconds:.1f} s; the {daily.startup_seconds:.1f} s"
-            " before and after them (Python and dbt start-up, the partial-parse cache, the"
-            " connection, the summary) are the fixed cost.",
+            " around them (Python and dbt start-up, the partial-parse cache, dbt's artifacts,"
+            " the summary; the connection and hooks count with the nodes) are the fixed cost.",
         ]
     lines += ["", f"At {largest.activities:,} activities:", ""]
     lines += [

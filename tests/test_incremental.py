@@ -47,6 +47,10 @@ MODELS_AND_SEEDS = [
     "unit_test",
 ]
 
+# The builds of a step that run the data tests too, and one test they compile.
+WITH_DATA_TESTS = ["build", "--exclude-resource-type", "unit_test"]
+UNIQUE_ACTIVITY = "unique_fct_ticket_activities_activity_id"
+
 pytestmark = pytest.mark.slow
 
 
@@ -160,6 +164,12 @@ class Warehouse(ABC):
             for build in builds:
                 build.result()
         return self.batch()
+
+    def compiled_test(self, db: Any, name: str) -> str:
+        """The SQL dbt last compiled for the test `name` on `db`."""
+        directory = self.targets / (db.stem if isinstance(db, Path) else str(db))
+        (path,) = (directory / "compiled").rglob(f"{name}.*sql")
+        return path.read_text(encoding="utf-8")
 
     def batch(self) -> dict:
         ((full, touched),) = self.query(
@@ -313,13 +323,17 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path: Path, warehouse: Ware
         warehouse.db, "select min(ticket_id) from marts.dim_tickets where ticket_id < 9000000"
     )
     warehouse.load(late_activity(tmp_path / "late", ticket_id))
-    assert_incremental(warehouse.build())
+    assert_incremental(warehouse.build(WITH_DATA_TESTS))
     warehouse.assert_marts_equal()
 
-    # The rest of the days in one build, day 6 among them (older than all but five).
+    # The rest of the days in one build, day 6 among them (older than all but five). This
+    # build and the one before run the data tests: after a tested build, an incremental
+    # build's tests read only the rows it wrote (macros/incremental.sql), and pass.
     warehouse.load(*(day_file(days, day) for day in (6, *range(9, DAYS + 1))))
-    assert_incremental(warehouse.build())
+    assert_incremental(warehouse.build(WITH_DATA_TESTS))
     warehouse.assert_marts_equal()
+    assert "int_touched_tickets" in warehouse.compiled_test(warehouse.db, UNIQUE_ACTIVITY)
+    assert "int_touched_tickets" not in warehouse.compiled_test(warehouse.twin, UNIQUE_ACTIVITY)
 
     # A changed var (the account time zone) rebuilds in full by itself; so does a changed
     # seed (loaded as `dbt seed` would).
@@ -335,9 +349,9 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path: Path, warehouse: Ware
 
 
 def test_an_incremental_build_tests_the_rows_it_wrote_until_they_pass(tmp_path: Path) -> None:
-    """In an incremental `dbt build` a data test reads only the rows the build wrote
-    (`get_where_subquery`, macros/incremental.sql); a failing test leaves the batch
-    incomplete, so the next build writes and tests those rows again instead of passing."""
+    """In an incremental `dbt build` after a tested build, a data test reads only the rows the
+    build wrote (`get_where_subquery`, macros/incremental.sql); after a failed test or a
+    build without tests, the next build tests every row, so a failure is not passed over."""
     project = tmp_path / "project"
     shutil.copytree(REPOSITORY / "dbt_project", project / "dbt_project")
     for name in ("dbt_project.yml", "profiles.yml"):
@@ -360,16 +374,23 @@ def test_an_incremental_build_tests_the_rows_it_wrote_until_they_pass(tmp_path: 
     touched = min(tickets[8] - tickets[7])
     db = tmp_path / "warehouse.duckdb"
 
-    def build(failing_ticket: int, *extra: str) -> set[str]:
-        """The names of the tests that failed."""
-        command = [str(Path(sys.executable).with_name("dbt")), "build", *extra]
-        command += ["--exclude-resource-type", "unit_test"]
-        command += ["--project-dir", str(project), "--profiles-dir", str(project)]
-        command += ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path)]
-        command += ["--vars", json.dumps({"failing_ticket": failing_ticket})]
-        subprocess.run(command, env={**os.environ, "TICKETFLOW_DB": str(db)}, capture_output=True)
-        results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
-        return {r["unique_id"].split(".")[2] for r in results if r["status"] in ("fail", "error")}
+    def build(failing_ticket: int, *extra: str, command: str = "build") -> set[str]:
+        """The names of the tests that failed; the named ticket's test must have run."""
+        results_file = tmp_path / "target" / "run_results.json"
+        results_file.unlink(missing_ok=True)
+        args = [str(Path(sys.executable).with_name("dbt")), command, *extra]
+        args += ["--exclude-resource-type", "unit_test"] if command == "build" else []
+        args += ["--project-dir", str(project), "--profiles-dir", str(project)]
+        args += ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path)]
+        args += ["--vars", json.dumps({"failing_ticket": failing_ticket})]
+        env = {**os.environ, "TICKETFLOW_DB": str(db)}
+        ran = subprocess.run(args, env=env, capture_output=True, text=True)
+        assert ran.returncode in (0, 1), ran.stdout[-2000:]
+        results = json.loads(results_file.read_text())["results"]
+        statuses = {r["unique_id"].split(".")[2]: r["status"] for r in results}
+        if command == "build":
+            assert statuses["assert_ticket_is_not_named"] in ("pass", "fail")
+        return {name for name, status in statuses.items() if status in ("fail", "error")}
 
     def load(day: int) -> None:
         assert loader.load_paths([day_file(days, day)], db, strict=True).ok
@@ -384,7 +405,10 @@ def test_an_incremental_build_tests_the_rows_it_wrote_until_they_pass(tmp_path: 
     assert build(-1) == set()
     load(8)
     assert build(touched) == {"assert_ticket_is_not_named"}
-    # No new load, but the failed build's tickets are written and tested again.
+    # No new load; the failed build was not tested, so this one tests every row again.
     assert build(touched) == {"assert_ticket_is_not_named"}
     assert build(-1) == set()
     assert build(touched) == set()
+    # A build that ran no tests (`dbt run`): the next build tests every row again.
+    assert build(-1, command="run") == set()
+    assert build(untouched) == {"assert_ticket_is_not_named"}

@@ -50,13 +50,14 @@
 {%- endmacro %}
 
 {#- dbt's own macro, overridden: the relation a generic data test reads (a singular test
-    may call it too). Its `where` config applies as in dbt; and in an incremental `dbt build`,
-    a test of a model this build wrote only in part reads only the rows it wrote: a
-    ticket-grain incremental model's rows of the touched tickets, and for a model whose
+    may call it too). Its `where` config applies as in dbt; and in an incremental `dbt build`
+    whose previous build was tested (int_build_batch.tests_written_rows_only), a test of a
+    model this build wrote only in part reads only the rows it wrote: a ticket-grain
+    incremental model's rows of the touched tickets, and for a model whose
     `meta.incremental_test_scope` is `loads`, the records of the loads since the last
-    completed build (for a test that runs after int_build_batch, which declares it). The other rows are unchanged since the build that wrote them, which
-    tested them: a build whose data test fails is not complete (complete_build_batch), so
-    the next build writes and tests those rows again. -#}
+    completed build (for a test that runs after int_build_batch, which declares it). The
+    other rows are unchanged since a build that wrote them and tested them; after a build
+    that was not tested, or whose test failed, every row is tested (complete_build_batch). -#}
 {% macro get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
     {%- set where = config.get('where', '') -%}
@@ -102,17 +103,17 @@
     {%- set batch = build_batch_relation() if scope.name else none -%}
     {%- set touched = model_relation('model.ticketflow.int_touched_tickets') if batch else none -%}
     {%- if touched is none
-        or 'invocation_id' not in adapter.get_columns_in_relation(batch) | map(attribute='name')
-        | map('lower') | list -%}
+        or 'tests_written_rows_only' not in adapter.get_columns_in_relation(batch)
+        | map(attribute='name') | map('lower') | list -%}
         {%- do return(none) -%}
     {%- endif -%}
     {#- The batch of this invocation only: a test that runs before int_build_batch (nothing
         orders them) would find the previous build's batch, and tests every row. -#}
     {%- set decided = run_query(
-        'select is_full_rebuild, built_from_load_id from ' ~ batch
+        'select is_full_rebuild, built_from_load_id, tests_written_rows_only from ' ~ batch
         ~ " where invocation_id = '" ~ invocation_id ~ "'"
     ) -%}
-    {%- if decided.rows | length == 0 or decided.rows[0][0] -%}
+    {%- if decided.rows | length == 0 or decided.rows[0][0] or not decided.rows[0][2] -%}
         {%- do return(none) -%}
     {%- endif -%}
     {%- if scope.name == 'loads' -%}
@@ -175,9 +176,11 @@
 {%- endmacro %}
 
 {#- on-run-end: the batch is done when every incremental model and the batch models ran
-    successfully in this invocation and no data test failed; when only some of them ran (an
-    error, or a selection) or a test failed, the batch is marked not done and the next build
-    takes its tickets again (and tests their rows again: get_where_subquery). -#}
+    successfully in this invocation; when only some of them ran (an error, or a selection),
+    the batch is marked not done and the next build takes its tickets again. It is tested when
+    it is done by a `dbt build` that ran data tests and none failed: only then may the next
+    build test just the rows it writes (get_where_subquery); after a `dbt run`, a build
+    without tests or a failed test, the next build tests every row. -#}
 {% macro complete_build_batch(results) -%}
     {%- if execute and ticket_grain_materialization() == 'incremental' -%}
         {%- set needed = incremental_build_nodes() -%}
@@ -195,9 +198,14 @@
                 {%- endif -%}
             {%- endif -%}
         {%- endfor -%}
+        {%- set tests = results | selectattr('node.resource_type', 'equalto', 'test') | list -%}
+        {%- set is_complete = (succeeded | length) == (needed | length) -%}
+        {%- set is_tested = is_complete and flags.WHICH == 'build' and tests and not failed_tests -%}
         {%- if ran and build_batch_relation() is not none -%}
             update {{ build_batch_relation() }}
-            set is_complete = {{ 'true' if (succeeded | length) == (needed | length) and not failed_tests else 'false' }}
+            set
+                is_complete = {{ 'true' if is_complete else 'false' }},
+                is_tested = {{ 'true' if is_tested else 'false' }}
             {#- On Postgres the statement opens a transaction that dbt may not commit. #}
             {%- if target.type == 'postgres' %};
             commit{% endif %}

@@ -10,6 +10,18 @@
 ] -%}
 {%- set string = api.Column.translate_type('string') -%}
 {%- set previous = load_relation(this) if execute else none -%}
+{#- Whether the previous build's written rows were all tested (an older batch table lacks the
+    column), and whether an incremental model's table is missing (then every one is rebuilt:
+    a table created afresh holds every ticket, and every row of it needs testing). -#}
+{%- set previous_columns = adapter.get_columns_in_relation(previous) | map(attribute='name')
+    | map('lower') | list if previous is not none else [] -%}
+{%- set missing_tables = [] -%}
+{%- for unique_id in (incremental_build_nodes() if execute else []) -%}
+{%- if graph.nodes[unique_id].config.materialized == 'incremental'
+    and model_relation(unique_id) is none -%}
+{%- do missing_tables.append(unique_id) -%}
+{%- endif -%}
+{%- endfor -%}
 
 with
 
@@ -85,11 +97,20 @@ final as (
         {{ 'true' if flags.FULL_REFRESH else 'false' }}
         or previous_build.fingerprint <> fingerprint.fingerprint
         or (previous_build.is_full_rebuild and not previous_build.is_complete)
+        {%- if missing_tables %}
+        or true  -- missing: {{ missing_tables | join(', ') }}
+        {%- endif %}
             as is_full_rebuild,
         not previous_build.is_complete as carries_touched_tickets,
         {%- endif %}
+        {%- if previous is not none and 'is_tested' in previous_columns %}
+        previous_build.is_tested as tests_written_rows_only,
+        {%- else %}
+        false as tests_written_rows_only,
+        {%- endif %}
         fingerprint.fingerprint,
         false as is_complete,
+        false as is_tested,
         -- The dbt invocation that built this row (the tests read only their own build's).
         cast('{{ invocation_id }}' as {{ string }}) as invocation_id
     from fingerprint
