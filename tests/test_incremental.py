@@ -378,8 +378,8 @@ def test_an_incremental_build_tests_the_rows_it_wrote_until_they_pass(tmp_path: 
         """The names of the tests that failed; the named ticket's test must have run."""
         results_file = tmp_path / "target" / "run_results.json"
         results_file.unlink(missing_ok=True)
-        args = [str(Path(sys.executable).with_name("dbt")), command, *extra]
-        args += ["--exclude-resource-type", "unit_test"] if command == "build" else []
+        args = [str(Path(sys.executable).with_name("dbt"))]
+        args += [*(WITH_DATA_TESTS if command == "build" else [command]), *extra]
         args += ["--project-dir", str(project), "--profiles-dir", str(project)]
         args += ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path)]
         args += ["--vars", json.dumps({"failing_ticket": failing_ticket})]

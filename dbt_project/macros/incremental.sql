@@ -186,10 +186,14 @@
         {%- set needed = incremental_build_nodes() -%}
         {%- set ran = [] -%}
         {%- set succeeded = [] -%}
+        {%- set tests = [] -%}
         {%- set failed_tests = [] -%}
         {%- for result in results -%}
-            {%- if result.node.resource_type == 'test' and result.status in ['fail', 'error'] -%}
-                {%- do failed_tests.append(result.node.unique_id) -%}
+            {%- if result.node.resource_type == 'test' -%}
+                {%- do tests.append(result.node.unique_id) -%}
+                {%- if result.status in ['fail', 'error'] -%}
+                    {%- do failed_tests.append(result.node.unique_id) -%}
+                {%- endif -%}
             {%- endif -%}
             {%- if result.node.unique_id in needed -%}
                 {%- do ran.append(result.node.unique_id) -%}
@@ -198,7 +202,6 @@
                 {%- endif -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- set tests = results | selectattr('node.resource_type', 'equalto', 'test') | list -%}
         {%- set is_complete = (succeeded | length) == (needed | length) -%}
         {%- set is_tested = is_complete and flags.WHICH == 'build' and tests and not failed_tests -%}
         {%- if ran and build_batch_relation() is not none -%}
