@@ -2,21 +2,15 @@
 
 with
 
-tickets as (
+daily_counts as (
 
-    select * from {{ ref('fct_ticket_metrics') }}
+    select * from {{ ref('int_ticket_daily_counts') }}
 
 ),
 
 ticket_attributes as (
 
     select * from {{ ref('int_ticket_attributes_carried_forward') }}
-
-),
-
-status_intervals as (
-
-    select * from {{ ref('fct_ticket_status_intervals') }}
 
 ),
 
@@ -48,37 +42,20 @@ days as (
 
 ),
 
-created as (
+day_counts as (
 
+    -- Each ticket's counts per day are stored (int_ticket_daily_counts, recomputed only for
+    -- the tickets a build touches): a day's are their sum.
     select
-        {{ local_date('created_at') }} as summary_date,
-        count(*) as tickets_created
-    from tickets
-    where is_created_in_window
-    group by summary_date
-
-),
-
-first_responses as (
-
-    select
-        {{ local_date('first_response_at') }} as summary_date,
-        count(*) as first_responses
-    from tickets
-    -- A ticket created before the exports may have been answered before them too: its first
-    -- response in the exports is not known to be its first, so it is not counted.
-    where first_response_at is not null and is_created_in_window
-    group by summary_date
-
-),
-
-status_events as (
-
-    select
-        {{ local_date('started_at') }} as summary_date,
-        sum(case when is_resolution then 1 else 0 end) as resolutions,
-        sum(case when is_reopen then 1 else 0 end) as reopens
-    from status_intervals
+        summary_date,
+        sum(tickets_created) as tickets_created,
+        sum(first_responses) as first_responses,
+        sum(resolutions) as resolutions,
+        {%- for category in categories %}
+        sum(backlog_move_{{ category }}) as delta_{{ category }},
+        {%- endfor %}
+        sum(reopens) as reopens
+    from daily_counts
     group by summary_date
 
 ),
@@ -132,52 +109,19 @@ coverage as (
 
 ),
 
-backlog_moves as (
-
-    -- A ticket is in an interval's status at the end of every day from the day the interval
-    -- starts up to the day before it ends (through the as_of day for the current interval):
-    -- +1 on the start day, -1 on the end day.
-    select
-        {{ local_date('started_at') }} as summary_date,
-        status_category,
-        1 as delta
-    from status_intervals
-    union all
-    select
-        {{ local_date('ended_at') }} as summary_date,
-        status_category,
-        -1 as delta
-    from status_intervals
-    where not is_current
-
-),
-
-backlog_deltas as (
-
-    select
-        {%- for category in categories %}
-        sum(case when status_category = '{{ category }}' then delta else 0 end)
-            as delta_{{ category }},
-        {%- endfor %}
-        summary_date
-    from backlog_moves
-    group by summary_date
-
-),
-
 joined as (
 
     select
         days.summary_date,
-        coalesce(created.tickets_created, 0) as tickets_created,
-        coalesce(first_responses.first_responses, 0) as first_responses,
-        coalesce(status_events.resolutions, 0) as resolutions,
+        coalesce(day_counts.tickets_created, 0) as tickets_created,
+        coalesce(day_counts.first_responses, 0) as first_responses,
+        coalesce(day_counts.resolutions, 0) as resolutions,
         {%- for category in categories %}
-        sum(coalesce(backlog_deltas.delta_{{ category }}, 0)) over (
+        sum(coalesce(day_counts.delta_{{ category }}, 0)) over (
             order by days.summary_date rows between unbounded preceding and current row
         ) as backlog_{{ category }},
         {%- endfor %}
-        coalesce(status_events.reopens, 0) as reopens,
+        coalesce(day_counts.reopens, 0) as reopens,
         coverage.has_export_window,
         -- The day holding as_of is partial unless as_of is its last second.
         coalesce(
@@ -189,14 +133,8 @@ joined as (
     inner join coverage
         on days.summary_date = coverage.summary_date
     cross join as_of
-    left join created
-        on days.summary_date = created.summary_date
-    left join first_responses
-        on days.summary_date = first_responses.summary_date
-    left join status_events
-        on days.summary_date = status_events.summary_date
-    left join backlog_deltas
-        on days.summary_date = backlog_deltas.summary_date
+    left join day_counts
+        on days.summary_date = day_counts.summary_date
 
 ),
 
