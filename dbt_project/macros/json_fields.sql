@@ -200,8 +200,14 @@
 {% macro duckdb__json_last_value_per_key(column) -%}
     {#- DuckDB's JSON paths find the first value of a repeated key, and a map of the object
         fails ("Map keys must be unique"): such an object is rebuilt from each key's last
-        entry. A cheap look at the key names leaves every other object as it is. -#}
+        entry. A cheap look at the key names leaves every other object as it is: one key, or
+        two different ones (most activities), without building a set of the names. -#}
     case
+        when len(json_keys({{ column }})) < 2 then {{ column }}
+        when
+            len(json_keys({{ column }})) = 2
+            and json_keys({{ column }})[1] <> json_keys({{ column }})[2]
+            then {{ column }}
         when len(list_distinct(json_keys({{ column }}))) < len(json_keys({{ column }}))
             then to_json(map(
                 list_filter(

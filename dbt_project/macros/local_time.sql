@@ -20,6 +20,15 @@
     cast(({{ utc_timestamp }} at time zone 'UTC') at time zone {{ time_zone }} as date)
 {%- endmacro %}
 
+{% macro duckdb__local_date(utc_timestamp, time_zone) -%}
+    {#- ICU converts row by row (two conversions each); in UTC, the zone of the default
+        calendar and account, the local date is the UTC date, so those rows skip ICU. -#}
+    case
+        when {{ time_zone }} = 'UTC' then cast({{ utc_timestamp }} as date)
+        else {{ default__local_date(utc_timestamp, time_zone) }}
+    end
+{%- endmacro %}
+
 {#- The UTC instant (timestamp without zone) of a wall-clock time in `time_zone` (a SQL
     expression), with the offset in force at that wall time. -#}
 {% macro local_to_utc(local_timestamp, time_zone) -%}

@@ -55,7 +55,7 @@ final as (
         activities.is_new_ticket,
         activities.status,
         activities.status_category,
-        status_changes.activity_id is not null as is_status_change,
+        status_changes.activity_sequence is not null as is_status_change,
         cast(activities.priority as integer) as priority,
         cast(activities.source as integer) as source,
         activities.has_group,
@@ -72,7 +72,7 @@ final as (
         activities.contacted_customer,
         activities.note_id,
         cast(activities.note_type as integer) as note_type,
-        responses.activity_id is not null as is_response,
+        responses.activity_sequence is not null as is_response,
         activities.due_by_at,
         activities.sla_policy,
         cast(activities.automation_type as integer) as automation_type,
@@ -92,7 +92,9 @@ final as (
             activities.load_id = record_identities.load_id
             and activities.position = record_identities.position
     left join status_changes
-        on activities.activity_id = status_changes.activity_id
+        on
+            activities.ticket_id = status_changes.ticket_id
+            and activities.activity_sequence = status_changes.activity_sequence
     left join responses
         on
             activities.ticket_id = responses.ticket_id
