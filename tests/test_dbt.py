@@ -450,8 +450,8 @@ def test_anomalous_ticket_builds_with_warnings(tmp_path: Path) -> None:
     run = build(db, target_path=tmp_path / "target")
     assert run.ok and run.failures == []
     assert sorted(result.name.rsplit(".", 1)[0] for result in run.warnings) == [
-        "fct_ticket_activities_note_type_in_seed",
-        "fct_ticket_activities_source_in_seed",
+        "activity_note_type_in_seed",
+        "activity_source_in_seed",
         "fct_ticket_metrics_first_resolution_seconds_not_negative",
         "fct_ticket_metrics_first_status_change_not_before_creation",
         "fct_ticket_metrics_resolutions_not_before_creation",

@@ -190,8 +190,10 @@ class PostgresEngine(Engine):
                     csv = path.with_name(f"{path.stem}.{schema}.{table}.csv")
                     try:
                         with csv.open("w", encoding="utf-8") as out:
-                            cursor.copy_expert(
-                                f'copy "{schema}"."{table}" to stdout with (format csv)', out
+                            cursor.copy_expert(  # a query: COPY cannot read a view
+                                f'copy (select * from "{schema}"."{table}") to stdout'
+                                " with (format csv)",
+                                out,
                             )
                         if csv.stat().st_size == 0:  # an empty table: no lines to read
                             ddl = ", ".join(f'"{name}" {kind}' for name, kind in columns)

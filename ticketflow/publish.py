@@ -126,11 +126,14 @@ def _copy_marts(db_path: Path, serve: Path, parquet_dir: Path) -> dict[str, int]
 
 
 def _copy_comments(con: duckdb.DuckDBPyConnection, catalog: str, name: str) -> None:
-    """Put the mart's table and column comments in `catalog` (the descriptions that dbt's
-    persist_docs wrote) on its published copy: `create table as` does not carry them."""
+    """Put the mart's table (or view) and column comments in `catalog` (the descriptions that
+    dbt's persist_docs wrote) on its published table: `create table as` does not carry them."""
     (table_comment,) = con.execute(
-        "select comment from duckdb_tables() "
-        "where database_name = ? and schema_name = ? and table_name = ?",
+        "select comment from ("
+        " select database_name, schema_name, table_name as name, comment from duckdb_tables()"
+        " union all"
+        " select database_name, schema_name, view_name, comment from duckdb_views()"
+        ") where database_name = ? and schema_name = ? and name = ?",
         [catalog, marts.SCHEMA, name],
     ).fetchone() or (None,)
     if table_comment:

@@ -53,7 +53,8 @@
     may call it too). Its `where` config applies as in dbt; and in an incremental `dbt build`
     whose previous build was tested (int_build_batch.tests_written_rows_only), a test of a
     model this build wrote only in part reads only the rows it wrote: a ticket-grain
-    incremental model's rows of the touched tickets, and for a model whose
+    incremental model's rows of the touched tickets (also a view whose
+    `meta.incremental_test_scope` is `tickets`), and for a model whose
     `meta.incremental_test_scope` is `loads`, the records of the loads since the last
     completed build (for a test that runs after int_build_batch, which declares it). The
     other rows are unchanged since a build that wrote them and tested them; after a build
@@ -95,6 +96,10 @@
             {%- elif node.config.materialized == 'incremental' -%}
                 {%- set scope.name = 'tickets' -%}
                 {%- set scope.also_rebuilt = meta.get('also_rebuilt') -%}
+            {%- elif meta.get('incremental_test_scope') == 'tickets' -%}
+                {#- a view whose rows of a ticket come from that ticket's rows of
+                    incremental models (and seeds, whose change forces a full rebuild) -#}
+                {%- set scope.name = 'tickets' -%}
             {%- elif meta.get('incremental_test_scope') == 'loads' -%}
                 {%- set scope.name = 'loads' -%}
             {%- endif -%}

@@ -1,6 +1,6 @@
 -- Each ticket's created_at is the time of its first new_ticket activity, and without one
 -- the time of its first activity with is_created_in_window false, recomputed from the
--- activities mart. Returns the tickets where dim_tickets differs.
+-- stored activities (int_activities_classified). Returns the tickets where dim_tickets differs.
 with
 
 tickets as (
@@ -11,7 +11,7 @@ tickets as (
 
 activities as (
 
-    select * from {{ ref('fct_ticket_activities') }}
+    select * from {{ ref('int_activities_classified') }}
 
 ),
 

@@ -1,6 +1,6 @@
 -- Each ticket's first_response_at is the earliest note of a response type (seed
 -- ticketflow_note_types) at or after created_at by a `user` who is not the ticket's
--- requester, recomputed from the activities mart; null when there is none. Returns the
+-- requester, recomputed from the stored activities; null when there is none. Returns the
 -- tickets where the two differ.
 with
 
@@ -12,7 +12,7 @@ ticket_metrics as (
 
 activities as (
 
-    select * from {{ ref('fct_ticket_activities') }}
+    select * from {{ ref('int_activities_classified') }}
 
 ),
 

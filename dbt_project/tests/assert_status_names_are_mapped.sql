@@ -5,6 +5,6 @@
 select
     status,
     count(*) as activity_count
-from {{ ref('fct_ticket_activities') }}
+from {{ ref('int_activities_classified') }}
 where status_category = 'other'
 group by status

@@ -1,17 +1,16 @@
-{{ config(
-    materialized=ticket_grain_materialization(),
-    incremental_strategy='append',
-    pre_hook="{{ delete_touched_tickets() }}",
-    on_schema_change='append_new_columns',
-) }}
--- depends_on: {{ ref('int_touched_tickets') }}
+{#- A view, not a table: the typed activity is stored once, in int_activities_sequenced,
+    and this mart adds only its classification (seeds), the landed record's identity (raw
+    columns) and two flags found by (ticket_id, activity_sequence). Writing 5M such wide
+    rows again cost more than its readers (its one data test, `ticketflow publish`, which
+    stores it as a table for BI tools, export) pay to compute it (DECISIONS.md,
+    "Engineering"). Every row is one row of int_activities_sequenced: the joins are on keys
+    unique in the joined models, so the grain tests stay where the rows are stored. -#}
 
 with
 
 activities as (
 
     select * from {{ ref('int_activities_classified') }}
-    where {{ touched_tickets_only() }}
 
 ),
 
@@ -25,21 +24,18 @@ record_identities as (
         record_hash,
         occurrence
     from {{ ref('stg_raw__activities') }}
-    where {{ touched_tickets_only() }}
 
 ),
 
 status_changes as (
 
     select * from {{ ref('int_status_changes_sequenced') }}
-    where {{ touched_tickets_only() }}
 
 ),
 
 responses as (
 
     select * from {{ ref('int_responses') }}
-    where {{ touched_tickets_only() }}
 
 ),
 
