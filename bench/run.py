@@ -135,8 +135,9 @@ def _tree_rss_kb(root: int) -> int:
 def measure(name: str, command: list[str], env: dict[str, str] | None = None) -> Stage:
     """Run `command` to completion; its wall time and peak memory, or SystemExit on failure."""
     started = time.perf_counter()
+    # Both streams, read once at the end: dbt reports its errors on stdout.
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     peak_kb = 0
     done = threading.Event()
@@ -149,15 +150,18 @@ def measure(name: str, command: list[str], env: dict[str, str] | None = None) ->
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    stderr = process.stderr.read() if process.stderr else b""
+    output = process.stdout.read() if process.stdout else b""
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        message = stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
-        raise SystemExit(f"Error: stage {name} failed ({process.returncode}): {message[0]}")
+        lines = [line for line in output.decode(errors="replace").splitlines() if line.strip()]
+        tail = "\n".join(lines[-15:]) or "no output"
+        raise SystemExit(
+            f"Error: stage {name} failed ({process.returncode}); its output ends:\n{tail}"
+        )
     return Stage(name, seconds, max(peak_kb, usage.ru_maxrss) / 1024)
 
 

@@ -47,9 +47,13 @@ MODELS_AND_SEEDS = [
     "unit_test",
 ]
 
-# The builds of a step that run the data tests too, and one test they compile.
+# The builds of a step that run the data tests too, and two tests they compile: of an
+# incremental table, and of a view scoped like one (meta.incremental_test_scope).
 WITH_DATA_TESTS = ["build", "--exclude-resource-type", "unit_test"]
-UNIQUE_ACTIVITY = "unique_fct_ticket_activities_activity_id"
+SCOPED_TESTS = (
+    "unique_int_activities_sequenced_activity_id",
+    "fct_ticket_activities_one_row_per_activity",
+)
 
 pytestmark = pytest.mark.slow
 
@@ -332,8 +336,9 @@ def test_incremental_builds_equal_a_full_refresh(tmp_path: Path, warehouse: Ware
     warehouse.load(*(day_file(days, day) for day in (6, *range(9, DAYS + 1))))
     assert_incremental(warehouse.build(WITH_DATA_TESTS))
     warehouse.assert_marts_equal()
-    assert "int_touched_tickets" in warehouse.compiled_test(warehouse.db, UNIQUE_ACTIVITY)
-    assert "int_touched_tickets" not in warehouse.compiled_test(warehouse.twin, UNIQUE_ACTIVITY)
+    for test in SCOPED_TESTS:
+        assert "int_touched_tickets" in warehouse.compiled_test(warehouse.db, test)
+        assert "int_touched_tickets" not in warehouse.compiled_test(warehouse.twin, test)
 
     # A changed var (the account time zone) rebuilds in full by itself; so does a changed
     # seed (loaded as `dbt seed` would).

@@ -14,14 +14,23 @@
 
 with
 
-tickets as (
+-- One CTE per use of a relation: DuckDB materializes a CTE read twice (at 10M activities
+-- the copies of the status changes alone took a quarter of the memory limit).
+tickets_created as (
 
     select
         ticket_id,
-        created_at,
-        is_created_in_window
+        created_at
     from {{ ref('int_ticket_attributes_carried_forward') }}
-    where {{ touched_tickets_only() }}
+    where is_created_in_window and {{ touched_tickets_only() }}
+
+),
+
+tickets_answered as (
+
+    select ticket_id
+    from {{ ref('int_ticket_attributes_carried_forward') }}
+    where is_created_in_window and {{ touched_tickets_only() }}
 
 ),
 
@@ -35,17 +44,27 @@ responses as (
 
 ),
 
-status_changes as (
+status_changes_started as (
 
     select
         ticket_id,
         changed_at,
-        next_change_at,
         status_category,
         is_resolution,
         is_reopen
     from {{ ref('int_status_changes_sequenced') }}
     where {{ touched_tickets_only() }}
+
+),
+
+status_changes_ended as (
+
+    select
+        ticket_id,
+        next_change_at,
+        status_category
+    from {{ ref('int_status_changes_sequenced') }}
+    where next_change_at is not null and {{ touched_tickets_only() }}
 
 ),
 
@@ -72,8 +91,7 @@ events as (
         0 as is_reopen,
         cast(null as {{ dbt.type_string() }}) as status_category,
         0 as backlog_move
-    from tickets
-    where is_created_in_window
+    from tickets_created
     union all
     select
         first_responses.ticket_id,
@@ -85,9 +103,8 @@ events as (
         cast(null as {{ dbt.type_string() }}) as status_category,
         0 as backlog_move
     from first_responses
-    inner join tickets
-        on first_responses.ticket_id = tickets.ticket_id
-    where tickets.is_created_in_window
+    inner join tickets_answered
+        on first_responses.ticket_id = tickets_answered.ticket_id
     union all
     -- A ticket is in an interval's status at the end of every day from the day the interval
     -- starts up to the day before it ends (through the as_of day for the current interval).
@@ -100,7 +117,7 @@ events as (
         case when is_reopen then 1 else 0 end as is_reopen,
         status_category,
         1 as backlog_move
-    from status_changes
+    from status_changes_started
     union all
     select
         ticket_id,
@@ -111,26 +128,29 @@ events as (
         0 as is_reopen,
         status_category,
         -1 as backlog_move
-    from status_changes
-    where next_change_at is not null
+    from status_changes_ended
 
 ),
 
 final as (
 
+    -- Counts, not sums: a count's state is a bigint where DuckDB sums integers into 128-bit
+    -- state, and the aggregate holds one state per column for every ticket and day (3M at
+    -- 10M activities): with sums it did not fit DuckDB's 1.2 GB while another model ran.
     select
         ticket_id,
         summary_date,
-        cast(sum(is_created) as integer) as tickets_created,
-        cast(sum(is_first_response) as integer) as first_responses,
-        cast(sum(is_resolution) as integer) as resolutions,
+        cast(count(case when is_created = 1 then 1 end) as integer) as tickets_created,
+        cast(count(case when is_first_response = 1 then 1 end) as integer) as first_responses,
+        cast(count(case when is_resolution = 1 then 1 end) as integer) as resolutions,
         {%- for category in categories %}
         cast(
-            sum(case when status_category = '{{ category }}' then backlog_move else 0 end)
+            count(case when status_category = '{{ category }}' and backlog_move = 1 then 1 end)
+            - count(case when status_category = '{{ category }}' and backlog_move = -1 then 1 end)
             as integer
         ) as backlog_move_{{ category }},
         {%- endfor %}
-        cast(sum(is_reopen) as integer) as reopens
+        cast(count(case when is_reopen = 1 then 1 end) as integer) as reopens
     from events
     group by ticket_id, summary_date
 
