@@ -129,11 +129,8 @@ def _copy_comments(con: duckdb.DuckDBPyConnection, catalog: str, name: str) -> N
     """Put the mart's table (or view) and column comments in `catalog` (the descriptions that
     dbt's persist_docs wrote) on its published table: `create table as` does not carry them."""
     (table_comment,) = con.execute(
-        "select comment from ("
-        " select database_name, schema_name, table_name as name, comment from duckdb_tables()"
-        " union all"
-        " select database_name, schema_name, view_name, comment from duckdb_views()"
-        ") where database_name = ? and schema_name = ? and name = ?",
+        "select table_comment from information_schema.tables "
+        "where table_catalog = ? and table_schema = ? and table_name = ?",
         [catalog, marts.SCHEMA, name],
     ).fetchone() or (None,)
     if table_comment:
