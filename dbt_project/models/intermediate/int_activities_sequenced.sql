@@ -89,10 +89,9 @@ activity_order as (
 final as (
 
     -- (load_id, position) names one landed record: the kept copies, by two integers. The
-    -- record's hash and occurrence are not kept: only fct_ticket_activities shows them, and
-    -- it reads them from staging (32 characters a row, stored once more otherwise).
+    -- record's identity is not kept, nor the activity_id made of it: the models that show
+    -- them read them from staging (32 characters a row each, stored once more otherwise).
     select
-        activities.activity_id,
         activities.ticket_id,
         activities.performed_at,
         activities.load_id,

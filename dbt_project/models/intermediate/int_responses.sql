@@ -26,7 +26,6 @@ final as (
     -- A response: a note of type 0 (reply) or 4 (public note), at or after created_at, by a
     -- `user` who is not the ticket's requester (its last non-null requester).
     select
-        activities.activity_id,
         activities.ticket_id,
         activities.activity_sequence,
         activities.performed_at as responded_at,

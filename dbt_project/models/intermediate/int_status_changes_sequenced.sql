@@ -18,7 +18,8 @@ status_rows as (
 
     select
         ticket_id,
-        activity_id,
+        load_id,
+        position,
         activity_sequence,
         performed_at,
         status,
@@ -75,9 +76,12 @@ sequenced as (
 
 final as (
 
+    -- (load_id, position) names the change's landed record: fct_ticket_status_intervals
+    -- makes its interval_id of it (the activity_id, 32 characters, is stored there alone).
     select
         ticket_id,
-        activity_id,
+        load_id,
+        position,
         activity_sequence,
         change_sequence,
         performed_at as changed_at,

@@ -16,8 +16,9 @@ activities as (
 
 record_identities as (
 
-    -- The landed record's identity, not kept by int_activities_sequenced: raw columns, no
-    -- parsing (DuckDB prunes the view's other columns).
+    -- The landed record's identity, not kept by int_activities_sequenced (nor the
+    -- activity_id made of it): raw columns, no parsing (DuckDB prunes the view's other
+    -- columns).
     select
         load_id,
         position,
@@ -42,7 +43,8 @@ responses as (
 final as (
 
     select
-        activities.activity_id,
+        {{ activity_id('record_identities.record_hash', 'record_identities.occurrence') }}
+            as activity_id,
         activities.ticket_id,
         activities.performed_at,
         activities.activity_sequence,

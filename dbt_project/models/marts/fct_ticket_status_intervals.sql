@@ -21,6 +21,20 @@ status_changes as (
 
 ),
 
+record_identities as (
+
+    -- The landed record of each change, whose activity_id is the interval_id: raw columns,
+    -- no parsing. Not filtered to the touched tickets: every ticket's current interval is
+    -- written again.
+    select
+        load_id,
+        position,
+        record_hash,
+        occurrence
+    from {{ ref('stg_raw__activities') }}
+
+),
+
 as_of as (
 
     select * from {{ ref('int_as_of') }}
@@ -60,7 +74,8 @@ closed as (
 final as (
 
     select
-        closed.activity_id as interval_id,
+        {{ activity_id('record_identities.record_hash', 'record_identities.occurrence') }}
+            as interval_id,
         closed.ticket_id,
         closed.change_sequence as interval_sequence,
         closed.status,
@@ -78,6 +93,11 @@ final as (
         closed.is_reopen,
         closed.direction
     from closed
+    -- left: an interval whose record were missing fails the not_null constraint, not vanishes
+    left join record_identities
+        on
+            closed.load_id = record_identities.load_id
+            and closed.position = record_identities.position
     inner join service_terms
         on closed.ticket_id = service_terms.ticket_id
     left join business_clock as clock_at_start

@@ -6,7 +6,6 @@
 {%- set bigint = api.Column.translate_type('bigint') -%}
 {%- set integer = api.Column.translate_type('integer') -%}
 {%- set boolean = api.Column.translate_type('boolean') -%}
-{%- set string = api.Column.translate_type('string') -%}
 
 with
 
@@ -66,8 +65,6 @@ activity_fields as (
 flattened as (
 
     select
-        {{ dbt.hash(dbt.concat(['record_hash', "'-'", dbt.safe_cast('occurrence', string)])) }}
-            as activity_id,
         record_hash,
         occurrence,
         ticket_id,
