@@ -58,14 +58,15 @@
     )
 {%- endmacro %}
 
-{#- Business seconds from the ticket's creation to the instant of the clock reading joined as
+{#- Business seconds from the ticket's creation to the instant whose clock reading is
     `reading` (see int_business_clock_readings); null for a ticket created before the
-    exports, like seconds_from_creation. Expects the reading at creation joined as
-    `clock_at_creation`. -#}
-{% macro business_seconds_from_creation(reading, tickets='tickets') -%}
+    exports, like seconds_from_creation. `at_creation` is the reading at creation. -#}
+{% macro business_seconds_from_creation(
+    reading, at_creation='milestone_clocks.clock_at_creation', tickets='tickets'
+) -%}
     case
         when {{ tickets }}.is_created_in_window
-            then {{ reading }}.business_clock_seconds - clock_at_creation.business_clock_seconds
+            then {{ reading }} - {{ at_creation }}
     end
 {%- endmacro %}
 
