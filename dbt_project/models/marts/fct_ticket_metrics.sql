@@ -209,7 +209,9 @@ measured as (
             as first_resolution_business_seconds,
         case
             when tickets.is_resolved
-                then {{ business_seconds_from_creation('milestone_clocks.clock_at_last_resolution') }}
+                then {{ business_seconds_from_creation(
+                    'milestone_clocks.clock_at_last_resolution'
+                ) }}
         end as resolution_business_seconds,
         {%- for category in categories %}
         cast(coalesce(interval_summary.business_seconds_{{ category }}, 0) as bigint)
