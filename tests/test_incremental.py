@@ -51,7 +51,7 @@ MODELS_AND_SEEDS = [
 # incremental table, and of a view scoped like one (meta.incremental_test_scope).
 WITH_DATA_TESTS = ["build", "--exclude-resource-type", "unit_test"]
 SCOPED_TESTS = (
-    "one_row_per_record_identity_int_activities_sequenced_ref_stg_raw__activities_",
+    "int_activities_sequenced_one_row_per_record_identity",
     "fct_ticket_activities_one_row_per_activity",
 )
 

@@ -7,7 +7,8 @@ select
     records.record_hash,
     records.occurrence,
     count(*) as occurrences
-from {{ model }} as kept
+-- `model` may be a scoped subquery with its own alias (get_where_subquery): selected from
+from (select load_id, position from {{ model }}) as kept
 inner join {{ records }} as records
     on
         kept.load_id = records.load_id
