@@ -1,4 +1,11 @@
 {%- set categories = status_categories() -%}
+{#- The instants at which a ticket's business clock is read (milestone_clocks). -#}
+{%- set milestones = [
+    ('creation', 'tickets.created_at'),
+    ('first_response', 'response_summary.first_response_at'),
+    ('first_resolution', 'interval_summary.first_resolution_at'),
+    ('last_resolution', 'interval_summary.last_resolution_at'),
+] -%}
 
 with
 
@@ -119,31 +126,15 @@ milestone_clocks as (
     -- ticket (about six readings each) rather than one join per instant, each of which hashed
     -- every reading (at 10M activities four such joins spilled gigabytes beside the rest).
     select
-        tickets.ticket_id,
+        {%- for name, instant in milestones %}
         max(
             case
-                when business_clock.read_at = tickets.created_at
+                when business_clock.read_at = {{ instant }}
                     then business_clock.business_clock_seconds
             end
-        ) as clock_at_creation,
-        max(
-            case
-                when business_clock.read_at = response_summary.first_response_at
-                    then business_clock.business_clock_seconds
-            end
-        ) as clock_at_first_response,
-        max(
-            case
-                when business_clock.read_at = interval_summary.first_resolution_at
-                    then business_clock.business_clock_seconds
-            end
-        ) as clock_at_first_resolution,
-        max(
-            case
-                when business_clock.read_at = interval_summary.last_resolution_at
-                    then business_clock.business_clock_seconds
-            end
-        ) as clock_at_last_resolution
+        ) as clock_at_{{ name }},
+        {%- endfor %}
+        tickets.ticket_id
     from tickets
     inner join business_clock
         on tickets.ticket_id = business_clock.ticket_id
@@ -152,10 +143,11 @@ milestone_clocks as (
     left join interval_summary
         on tickets.ticket_id = interval_summary.ticket_id
     where
-        business_clock.read_at = tickets.created_at
-        or business_clock.read_at = response_summary.first_response_at
-        or business_clock.read_at = interval_summary.first_resolution_at
-        or business_clock.read_at = interval_summary.last_resolution_at
+        business_clock.read_at in (
+            {%- for name, instant in milestones %}
+            {{ ', ' if not loop.first }}{{ instant }}
+            {%- endfor %}
+        )
     group by tickets.ticket_id
 
 ),
