@@ -9,7 +9,10 @@
     'ticketflow_sources', 'ticketflow_status_categories', 'status_names',
 ] -%}
 {%- set string = api.Column.translate_type('string') -%}
-{%- set previous = load_relation(this) if execute else none -%}
+{#- Where every build is a full one (Spark) the previous row is not read: Spark's table
+    materialization drops the table before its select runs, so it cannot read itself. -#}
+{%- set is_incremental_engine = ticket_grain_materialization() == 'incremental' -%}
+{%- set previous = load_relation(this) if execute and is_incremental_engine else none -%}
 {#- Whether the previous build's written rows were all tested (an older batch table lacks the
     column), and whether an incremental model's table is missing (then every one is rebuilt:
     a table created afresh holds every ticket, and every row of it needs testing). -#}

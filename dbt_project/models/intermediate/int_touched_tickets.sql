@@ -2,13 +2,16 @@
     builds"): those with a record in a load newer than the last completed build, those whose
     kept activities came from a load that no longer stands (replaced by a re-export), and,
     when the previous build did not complete, the tickets it was recomputing. Empty in a full
-    rebuild, which recomputes every ticket without reading this list. -#}
+    rebuild, which recomputes every ticket without reading this list. Where every build is a
+    full one (Spark) no earlier table is read: Spark's table materialization drops this one
+    before its select runs. -#}
+{%- set reads_earlier = execute and ticket_grain_materialization() == 'incremental' -%}
 {%- set sequenced_node = graph.nodes.get('model.ticketflow.int_activities_sequenced') -%}
 {%- set sequenced = adapter.get_relation(
     database=sequenced_node.database, schema=sequenced_node.schema,
     identifier=sequenced_node.alias
-) if execute else none -%}
-{%- set previous = load_relation(this) if execute else none -%}
+) if reads_earlier else none -%}
+{%- set previous = load_relation(this) if reads_earlier else none -%}
 -- depends_on: {{ ref('stg_raw__loads') }}
 
 with
