@@ -21,7 +21,7 @@ import duckdb
 
 from ticketflow import warehouse
 
-from .database import connect
+from .database import connect, record_hash
 from .errors import LoaderError
 from .sources import (
     TWICE_COMPRESSED,
@@ -204,7 +204,7 @@ select
     type_json ->> '$' as performer_type,
     performer_id,
     activity,
-    md5(record) as record_hash,
+    {record_hash("md5(record)")} as record_hash,
     case when reason is not null then line end as raw_text
 from judged
 """
@@ -713,11 +713,10 @@ def _insert_rows(
 
 
 def _occurrence(connection: duckdb.DuckDBPyConnection) -> str:
-    """Index among identical records; the window (a sort) only when the file may repeat one
-    (a 64-bit hash of the record hash seen twice: cheap, and never misses a repeat)."""
+    """Index among identical records; the window (a sort) only when the file repeats one."""
     repeats = connection.execute(
         "select count(*) from loader_stage where reason is null and not is_blank"
-        " group by hash(record_hash) having count(*) > 1 limit 1"
+        " group by record_hash having count(*) > 1 limit 1"
     ).fetchall()
     if repeats:
         return "row_number() over (partition by record_hash order by position)"

@@ -40,7 +40,7 @@ create table if not exists raw.activities (
     performer_type varchar,
     performer_id bigint,
     activity json,                       -- the activity object, whole, unknown keys included
-    record_hash varchar not null,        -- md5 of the record's minified JSON text
+    record_hash bigint not null,         -- the record's md5, 63 bits (loader/database.py)
     occurrence integer not null,         -- 1-based index among identical records of the file
     loaded_at timestamp not null
 );

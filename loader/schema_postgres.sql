@@ -33,11 +33,25 @@ create table if not exists raw.activities (
     performer_type varchar,
     performer_id bigint,
     activity json,                       -- the text as the loader wrote it (repeated keys kept)
-    record_hash varchar not null,
+    record_hash bigint not null,
     occurrence integer not null,
     loaded_at timestamp not null
 );
 create index if not exists activities_file_name on raw.activities (file_name);
+-- Databases whose record_hash is the md5 text (before 2026-12-04) get the number made of it
+-- (loader/database.py, record_hash: the first 16 hex digits, shifted right one bit).
+do $$
+begin
+    if exists (
+        select from information_schema.columns
+        where table_schema = 'raw' and table_name = 'activities'
+            and column_name = 'record_hash' and data_type = 'character varying'
+    ) then
+        alter table raw.activities alter column record_hash type bigint
+            using (('x' || left(record_hash, 16))::bit(64) >> 1)::bigint;
+    end if;
+end
+$$;
 
 create table if not exists raw.rejects (
     load_id bigint not null,

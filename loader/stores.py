@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from .database import connect
+from .database import connect, record_hash
 from .errors import LoaderError
 from .landing import LoadSummary, Progress, load_paths
 
@@ -229,6 +229,7 @@ class LakeStore:
         except OSError as error:
             raise StoreError(f"{self.description}: {error.strerror}") from None
         self._remove_unledgered()
+        self._upgrade_activities()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -270,15 +271,35 @@ class LakeStore:
             ).fetchone()[0]
         ):
             return  # no rows: no file
-        final = self.raw / table / f"load_{load_id}.parquet"
-        hidden = final.with_name(f".{final.name}.tmp")  # Spark skips names starting with '.'
-        stage.execute(
-            f"copy ({_select(table, load_id, LAKE_EXPRESSIONS)}) to '{hidden}'"
-            " (format parquet, compression zstd)"
+        _write_parquet(
+            stage,
+            _select(table, load_id, LAKE_EXPRESSIONS),
+            self.raw / table / f"load_{load_id}.parquet",
         )
-        with hidden.open("rb") as written:
-            os.fsync(written.fileno())
-        os.replace(hidden, final)
+
+    def _upgrade_activities(self) -> None:
+        """Activity files whose record_hash is the md5 text (before 2026-12-04): each written
+        again with the number made of it (loader/database.py), so an interrupted upgrade goes
+        on at the next load."""
+        paths = [str(path) for path in self._files("activities")]
+        if not paths:
+            return
+        try:
+            texts = self._reader.execute(
+                "select distinct file_name from parquet_schema(?)"
+                " where name = 'record_hash' and type = 'BYTE_ARRAY' order by 1",
+                [paths],
+            ).fetchall()
+            for (path,) in texts:
+                query = (
+                    f"select * replace ({record_hash('record_hash')} as record_hash)"
+                    f" from read_parquet('{path}')"
+                )
+                _write_parquet(self._reader, query, Path(path))
+        except (OSError, duckdb.Error) as error:
+            raise StoreError(
+                f"{self.description}: cannot upgrade the activities: {error}"
+            ) from None
 
     def _files(self, table: str) -> list[Path]:
         return sorted((self.raw / table).glob("load_*.parquet"))
@@ -293,3 +314,13 @@ class LakeStore:
         for table in TABLES:
             for leftover in (self.raw / table).glob(".load_*.tmp"):
                 leftover.unlink()
+
+
+def _write_parquet(connection: duckdb.DuckDBPyConnection, query: str, final: Path) -> None:
+    """The rows of `query` as the Parquet file `final`: written under a hidden name (Spark
+    skips names starting with '.'), synced, then renamed into place."""
+    hidden = final.with_name(f".{final.name}.tmp")
+    connection.execute(f"copy ({query}) to '{hidden}' (format parquet, compression zstd)")
+    with hidden.open("rb") as written:
+        os.fsync(written.fileno())
+    os.replace(hidden, final)

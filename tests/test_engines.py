@@ -101,8 +101,17 @@ def postgres_build(
 
 @pytest.fixture(scope="module")
 def spark_build(tmp_path_factory: pytest.TempPathFactory, dataset: list[list[str]]) -> Built:
+    """Built twice: the real files first, in a lake then aged to the layout of before
+    2026-12-04 (record_hash as text, the metastore registered by that build); the next load
+    upgrades it and the second build, incremental, must give the same marts as DuckDB."""
     directory = tmp_path_factory.mktemp("spark")
-    return _build("spark", directory, {"TICKETFLOW_LAKE": str(directory / "lake")}, dataset)
+    env = {"TICKETFLOW_LAKE": str(directory / "lake")}
+    db = directory / "warehouse.duckdb"
+    common = ["--target", "spark", "--db", str(db), "--quiet"]
+    _cli(["load", *dataset[0], *common], env)
+    _cli(["build", *common, "--time-zone", REAL_TIME_ZONE, "--no-publish"], env)
+    _age_raw("spark", env)
+    return _build("spark", directory, env, dataset[1:])
 
 
 def published_marts(serve: Path) -> dict[str, tuple[list[tuple[str, str]], list[tuple]]]:
@@ -245,6 +254,52 @@ def test_the_loaders_rules_hold_in_the_store(
     assert refused.exit_code == 2
     assert "is of account 5 but" in refused.stderr
     assert "stage.duckdb" not in refused.stderr
+
+
+def _age_raw(target: str, env: dict[str, str]) -> None:
+    """The store's record_hash as the text of before 2026-12-04 (32 hex digits) that the
+    upgrade reads back as the same number: its first 16 digits, shifted right one bit."""
+    if target == "postgres":
+        _raw(
+            target,
+            env,
+            "alter table raw.activities alter record_hash type varchar using"
+            " lpad(to_hex(record_hash << 1), 16, '0') || 'f0f0f0f0f0f0f0f0'; select 1",
+        )
+        return
+    with duckdb.connect() as con:
+        for path in (Path(env["TICKETFLOW_LAKE"]) / "raw" / "activities").glob("*.parquet"):
+            aged = path.with_name(f".{path.name}.aged")
+            con.execute(
+                "copy (select * replace (lpad(lower(hex(record_hash::ubigint << 1)), 16, '0')"
+                f" || 'f0f0f0f0f0f0f0f0' as record_hash) from read_parquet('{path}'))"
+                f" to '{aged}' (format parquet)"
+            )
+            aged.replace(path)
+
+
+def test_raw_data_of_before_the_numeric_record_hash_is_upgraded(
+    store_env: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    """A store whose record_hash is the md5 text gets the numbers back at the next load, so
+    the activities it holds and a new export of them keep one identity."""
+    target, env = store_env
+    day, later = tmp_path / "day.jsonl", tmp_path / "later.jsonl"
+    day.write_text(_records(1, 3), encoding="utf-8")
+    later.write_text(_records(1, 4), encoding="utf-8")  # the same three and one more
+    common = ["--target", target, "--db", str(tmp_path / "w.duckdb"), "--quiet"]
+    first = "select position, record_hash from raw.activities where load_id = 1 order by 1"
+
+    assert CliRunner().invoke(app, ["load", str(day), *common], env=env).exit_code == 0
+    landed = _raw(target, env, first)
+    _age_raw(target, env)
+    assert all(isinstance(hash_, str) and len(hash_) == 32 for _, hash_ in _raw(target, env, first))
+    assert CliRunner().invoke(app, ["load", str(later), *common], env=env).exit_code == 0
+
+    assert _raw(target, env, first) == landed
+    assert all(isinstance(hash_, int) for _, hash_ in landed)
+    identities = "select count(distinct (ticket_id, record_hash, occurrence)) from raw.activities"
+    assert _raw(target, env, identities) == [(4,)]
 
 
 def test_a_load_interrupted_before_its_ledger_file_is_removed(tmp_path: Path) -> None:

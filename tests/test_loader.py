@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import subprocess
@@ -357,6 +358,48 @@ def test_envelope_gzip_and_json_lines_land_the_same_activities(tmp_path: Path) -
     assert query(tmp_path / "b.duckdb", "select container, is_compressed from raw.loads") == [
         ("jsonl", True)
     ]
+
+
+def md5_hex(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()
+
+
+def test_record_hash_is_63_bits_of_the_md5_of_the_minified_record(tmp_path: Path) -> None:
+    records = [line(GOOD), with_(ticket_id=2), with_(activity={"note": {"id": 9, "type": 0}})]
+    source = tmp_path / "a.jsonl"  # written with spaces: the hash is of the minified text
+    source.write_text("\n".join(json.dumps(json.loads(record)) for record in records) + "\n")
+    db = tmp_path / "w.duckdb"
+    assert invoke(source, "--db", db, "-q").exit_code == 0
+    expected = [(n, int(md5_hex(r)[:16], 16) >> 1) for n, r in enumerate(records, 1)]
+    assert query(db, "select position, record_hash from raw.activities order by 1") == expected
+
+
+def test_a_warehouse_with_the_md5_text_is_upgraded_and_keeps_its_identities(
+    tmp_path: Path,
+) -> None:
+    """Before 2026-12-04 record_hash was the md5's 32 hex digits: the next load turns them into
+    the number, so an activity landed then and exported again now still counts once."""
+    first = [line(GOOD), with_(ticket_id=2)]
+    (tmp_path / "day1.jsonl").write_text("\n".join(first) + "\n")
+    (tmp_path / "day2.jsonl").write_text("\n".join([first[1], with_(ticket_id=3)]) + "\n")
+    old, new = tmp_path / "old.duckdb", tmp_path / "new.duckdb"
+    for db in (old, new):
+        assert invoke(tmp_path / "day1.jsonl", "--db", db, "-q").exit_code == 0
+    with duckdb.connect(str(old)) as connection:  # the layout and values the old loader wrote
+        connection.execute("alter table raw.activities alter record_hash type varchar")
+        for position, record in enumerate(first, 1):
+            connection.execute(
+                "update raw.activities set record_hash = ? where position = ?",
+                [md5_hex(record), position],
+            )
+    for db in (old, new):
+        assert invoke(tmp_path / "day2.jsonl", "--db", db, "-q").exit_code == 0
+    columns = "file_name, position, ticket_id, record_hash, occurrence"
+    landed = [query(db, f"select {columns} from raw.activities order by all") for db in (old, new)]
+    assert landed[0] == landed[1]
+    assert query(
+        old, "select count(distinct (ticket_id, record_hash, occurrence)) from raw.activities"
+    ) == [(3,)]
 
 
 def test_locked_database_names_the_holder(tmp_path: Path) -> None:

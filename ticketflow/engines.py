@@ -80,8 +80,11 @@ class Engine:
         return loader.load_paths(paths, db, strict=strict, account=account, progress=progress)
 
     def check(self, db: Path) -> None:
-        """Before dbt runs: refuse what cannot be built on."""
-        warehouse.check(db)
+        """Before dbt runs: refuse what cannot be built on, and bring raw data landed by an
+        earlier version to the current layout (the loader does so before it writes)."""
+        from ticketflow.loader.database import upgrade
+
+        upgrade(warehouse.check(db))
 
     def dbt_env(self, db: Path) -> dict[str, str]:
         """What dbt's process needs in its environment to reach this engine.
@@ -157,7 +160,11 @@ class PostgresEngine(Engine):
             raise EngineError(f"{self.description}: {reason}") from None
 
     def check(self, db: Path) -> None:
+        from ticketflow.loader.stores import PostgresStore
+
         self.connect().close()
+        with PostgresStore(self.parameters, self.description):
+            pass  # the raw schema in its current layout
 
     def dbt_env(self, db: Path) -> dict[str, str]:
         return {}  # the profile reads the libpq variables of this process's environment
@@ -269,6 +276,10 @@ class SparkEngine(Engine):
                 f"{self.description}: no loads (load files first: ticketflow load --target"
                 " spark PATH...)"
             )
+        from ticketflow.loader.stores import LakeStore
+
+        with LakeStore(self.lake):
+            pass  # the raw files in their current layout
 
     def dbt_env(self, db: Path) -> dict[str, str]:
         # dbt runs in the project directory: the lake is handed over absolute.

@@ -19,13 +19,16 @@
             ~ ' finished_at timestamp, account_id bigint',
         'activities': 'load_id bigint, file_name string, position int, performed_at timestamp,'
             ~ ' ticket_id bigint, performer_type string, performer_id bigint, activity string,'
-            ~ ' record_hash string, occurrence int, loaded_at timestamp',
+            ~ ' record_hash bigint, occurrence int, loaded_at timestamp',
         'rejects': 'load_id bigint, file_name string, position int, raw_text string,'
             ~ ' reason string',
     } -%}
     {%- do run_query('create database if not exists raw') -%}
+    {#- Registered anew each run, so the metastore's columns are always these (a table with a
+        location is external: dropping it keeps the files). -#}
     {%- for name, columns in tables.items() %}
-        {%- do run_query('create table if not exists raw.' ~ name ~ ' (' ~ columns
+        {%- do run_query('drop table if exists raw.' ~ name) -%}
+        {%- do run_query('create table raw.' ~ name ~ ' (' ~ columns
             ~ ") using parquet location '" ~ lake ~ '/raw/' ~ name ~ "'") -%}
     {%- endfor %}
 {%- endmacro %}

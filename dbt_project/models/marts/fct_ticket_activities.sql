@@ -43,8 +43,9 @@ responses as (
 final as (
 
     select
-        {{ activity_id('record_identities.record_hash', 'record_identities.occurrence') }}
-            as activity_id,
+        {{ activity_id(
+            'activities.ticket_id', 'record_identities.record_hash', 'record_identities.occurrence'
+        ) }} as activity_id,
         activities.ticket_id,
         activities.performed_at,
         activities.activity_sequence,

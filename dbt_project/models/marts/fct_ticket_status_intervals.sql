@@ -74,8 +74,9 @@ closed as (
 final as (
 
     select
-        {{ activity_id('record_identities.record_hash', 'record_identities.occurrence') }}
-            as interval_id,
+        {{ activity_id(
+            'closed.ticket_id', 'record_identities.record_hash', 'record_identities.occurrence'
+        ) }} as interval_id,
         closed.ticket_id,
         closed.change_sequence as interval_sequence,
         closed.status,
