@@ -33,10 +33,17 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     connection = warehouse.connect(Path(db_path), read_only=False)
     connection.execute(resources.files(__package__).joinpath("schema.sql").read_text())
     if connection.execute(RECORD_HASH_IS_TEXT).fetchone()[0]:
-        connection.execute(
-            "alter table raw.activities alter record_hash set data type bigint"
-            f" using {record_hash('record_hash')}"
-        )
+        try:
+            connection.execute(
+                "alter table raw.activities alter record_hash set data type bigint"
+                f" using {record_hash('record_hash')}"
+            )
+        except duckdb.Error as error:
+            connection.close()
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise warehouse.WarehouseError(
+                f"{db_path}: cannot convert raw.activities.record_hash to a number: {reason}"
+            ) from None
     return connection
 
 

@@ -39,14 +39,33 @@ create table if not exists raw.activities (
 );
 create index if not exists activities_file_name on raw.activities (file_name);
 -- Databases whose record_hash is the md5 text (before 2026-12-04) get the number made of it
--- (loader/database.py, record_hash: the first 16 hex digits, shifted right one bit).
+-- (loader/database.py, record_hash: the first 16 hex digits, shifted right one bit). Postgres
+-- changes no column a view reads: the views on raw.activities (the dbt project's staging
+-- view) are dropped with the views built on them, which the next build creates again.
 do $$
+declare
+    dependent record;
 begin
     if exists (
         select from information_schema.columns
         where table_schema = 'raw' and table_name = 'activities'
             and column_name = 'record_hash' and data_type = 'character varying'
     ) then
+        perform set_config('lock_timeout', '60s', true);  -- a reader holding it: an error
+        for dependent in
+            select distinct view_namespace.nspname as schema_name, view_class.relname as view_name
+            from pg_depend
+            inner join pg_rewrite on pg_depend.objid = pg_rewrite.oid
+            inner join pg_class as view_class on pg_rewrite.ev_class = view_class.oid
+            inner join pg_namespace as view_namespace
+                on view_class.relnamespace = view_namespace.oid
+            where pg_depend.refobjid = 'raw.activities'::regclass
+                and view_class.oid <> 'raw.activities'::regclass
+        loop
+            execute format(
+                'drop view if exists %I.%I cascade', dependent.schema_name, dependent.view_name
+            );
+        end loop;
         alter table raw.activities alter column record_hash type bigint
             using (('x' || left(record_hash, 16))::bit(64) >> 1)::bigint;
     end if;

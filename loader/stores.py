@@ -228,8 +228,12 @@ class LakeStore:
             fcntl.flock(self._lock, fcntl.LOCK_EX)
         except OSError as error:
             raise StoreError(f"{self.description}: {error.strerror}") from None
-        self._remove_unledgered()
-        self._upgrade_activities()
+        try:
+            self._remove_unledgered()
+            self._upgrade_activities()
+        except BaseException:
+            self.__exit__()  # the lock released
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:

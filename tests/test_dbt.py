@@ -530,7 +530,7 @@ def test_generated_data_and_spec_sample_build_with_as_of_var(
     assert run.ok and run.failures == []
     kept = query(
         db,
-        "select count(distinct (record_hash, occurrence)) from raw.activities"
+        "select count(distinct (ticket_id, record_hash, occurrence)) from raw.activities"
         f" where performed_at <= '{as_of}'",
     )[0][0]
     later = query(db, f"select count(*) from raw.activities where performed_at > '{as_of}'")

@@ -402,6 +402,27 @@ def test_a_warehouse_with_the_md5_text_is_upgraded_and_keeps_its_identities(
     ) == [(3,)]
 
 
+def test_a_record_hash_that_cannot_be_converted_is_one_line_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "day.jsonl"
+    source.write_text(line(GOOD) + "\n")
+    db = tmp_path / "w.duckdb"
+    assert invoke(source, "--db", db, "-q").exit_code == 0
+    with duckdb.connect(str(db)) as connection:  # not an md5: no number can be made of it
+        connection.execute(
+            "alter table raw.activities alter record_hash type varchar using 'not hex'"
+        )
+    (tmp_path / "other.jsonl").write_text(with_(ticket_id=2) + "\n")
+    loaded = invoke(tmp_path / "other.jsonl", "--db", db, "-q")
+    built = CliRunner().invoke(app, ["build", "--db", str(db), "--quiet"])
+    for result in (loaded, built):
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"Error: {db}: cannot convert raw.activities.record_hash")
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert query(db, "select record_hash from raw.activities") == [("not hex",)]
+
+
 def test_locked_database_names_the_holder(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     holder = subprocess.Popen(
