@@ -67,6 +67,14 @@ class Store(Protocol):
         ...
 
 
+def upgrade(store: Store) -> None:
+    """Bring the raw data of `store` to the current layout without loading anything (before a
+    build): opening a store does it, under the store's lock (Postgres: schema_postgres.sql;
+    the lake: its activity files), and closing releases the lock."""
+    with store:
+        pass  # opening was the work
+
+
 def load_into(
     store: Store,
     paths: Sequence[str | Path],

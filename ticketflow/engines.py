@@ -160,11 +160,10 @@ class PostgresEngine(Engine):
             raise EngineError(f"{self.description}: {reason}") from None
 
     def check(self, db: Path) -> None:
-        from ticketflow.loader.stores import PostgresStore
+        from ticketflow.loader.stores import PostgresStore, upgrade
 
-        self.connect().close()
-        with PostgresStore(self.parameters, self.description):
-            pass  # the raw schema in its current layout
+        self.connect().close()  # an unreachable server or a missing driver: an EngineError
+        upgrade(PostgresStore(self.parameters, self.description))
 
     def dbt_env(self, db: Path) -> dict[str, str]:
         return {}  # the profile reads the libpq variables of this process's environment
@@ -276,10 +275,9 @@ class SparkEngine(Engine):
                 f"{self.description}: no loads (load files first: ticketflow load --target"
                 " spark PATH...)"
             )
-        from ticketflow.loader.stores import LakeStore
+        from ticketflow.loader.stores import LakeStore, upgrade
 
-        with LakeStore(self.lake):
-            pass  # the raw files in their current layout
+        upgrade(LakeStore(self.lake))
 
     def dbt_env(self, db: Path) -> dict[str, str]:
         # dbt runs in the project directory: the lake is handed over absolute.
